@@ -1,0 +1,56 @@
+import type { SpawnFile } from './types';
+
+/**
+ * What a compact log's interned entries become once read: inputs (a file, an unresolved
+ * symlink, a directory, a runfiles tree) and the nested sets that group them. Spawns refer to
+ * them by id; they are kept for the whole read because any later spawn may refer to them.
+ */
+export class FileInput {
+  constructor(readonly file: SpawnFile) {}
+}
+
+export class DirectoryInput {
+  constructor(
+    readonly path: string,
+    readonly files: readonly SpawnFile[],
+  ) {}
+}
+
+/** A runfiles tree (Bazel 8.x); its files are reconstructed on first use and then kept. */
+export class RunfilesInput {
+  expanded: readonly SpawnFile[] | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly inputSetId: number,
+    readonly symlinksId: number,
+    readonly rootSymlinksId: number,
+    readonly emptyFiles: readonly string[],
+    readonly repoMappingManifest: SpawnFile | null,
+    readonly legacyExternalRunfiles: boolean,
+  ) {}
+}
+
+export type Input = FileInput | DirectoryInput | RunfilesInput;
+
+/** A nested set of inputs: `transitive` sets first, then `direct` ids, in post-order. */
+export class InputSet {
+  constructor(
+    readonly direct: readonly number[],
+    readonly transitive: readonly number[],
+  ) {}
+}
+
+/** A nested set of runfiles symlinks: relative path → target entry id (0: an empty file). */
+export class SymlinkEntrySet {
+  constructor(
+    readonly direct: readonly (readonly [string, number])[],
+    readonly transitive: readonly number[],
+  ) {}
+}
+
+export type Entry = Input | InputSet | SymlinkEntrySet;
+
+export function inputPath(input: Input): string {
+  return input instanceof FileInput ? input.file.path : input.path;
+}

@@ -1,0 +1,2 @@
+export { detectLogFormat } from './detect';
+export { readLog, type LogContents } from './read-log';
