@@ -1,0 +1,161 @@
+/**
+ * Secret redaction, applied to every event as it arrives, before the model, the store, a log or
+ * any output sees it. Bazel does not redact header options, URL user-info or `--client_env` values
+ * in BEP command lines, options lists, `optionsDescription` or progress text, so we do.
+ *
+ * Rules: the value of a header option keeps its name (`x-api-key=***`), URL user-info becomes
+ * `***@`, and a `--client_env` value whose name looks secret becomes `***`. Every secret value
+ * seen is also remembered and masked wherever it appears again in later text of the same stream.
+ */
+import type { BepEvent } from '../bep/types';
+
+export const MASK = '***';
+
+/** Options whose value is `NAME=VALUE` with a secret VALUE. */
+const HEADER_OPTIONS = [
+  'remote_header',
+  'remote_cache_header',
+  'remote_exec_header',
+  'remote_downloader_header',
+  'bes_header',
+];
+const SECRET_ENV_NAME =
+  /(TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|COOKIE|SESSION)/i;
+/** Remembered values shorter than this are not masked in free text (too many false hits). */
+const MIN_REMEMBERED = 4;
+
+const optionAlternation = [...HEADER_OPTIONS, 'client_env'].join('|');
+/** `--remote_header=name=value`, `--remote_header name=value`, `--remote_header='name=a b'`. */
+const INLINE_OPTION = new RegExp(
+  `(--(?:${optionAlternation}))(=|\\s+)(?:(['"])([^=\\s'"]+)=([^'"]*)\\3|([^=\\s'"]+)=([^\\s'"]*))`,
+  'g',
+);
+/** user-info of any URL: `scheme://user:pass@host` or `scheme://token@host`. */
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi;
+
+export function isSecretValueFor(option: string, name: string): boolean {
+  if (HEADER_OPTIONS.includes(option)) return true;
+  return option === 'client_env' && SECRET_ENV_NAME.test(name);
+}
+
+/** Redacts one stream's text and events; remembers secrets so later text is masked too. */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Redacts free text (console lines, progress chunks, option strings). */
+  text(input: string): string {
+    let out = input.replace(INLINE_OPTION, (whole: string, ...groups: unknown[]) => {
+      const [flag, sep, quote, quotedName, quotedValue, plainName, plainValue] = groups.map((g) =>
+        typeof g === 'string' ? g : '',
+      );
+      const name = quote ? quotedName : plainName;
+      const value = quote ? quotedValue : plainValue;
+      if (!isSecretValueFor((flag ?? '').slice(2), name ?? '') || value === MASK) return whole;
+      this.remember(value ?? '');
+      return `${flag}${sep}${quote}${name}=${MASK}${quote}`;
+    });
+    out = out.replace(URL_USERINFO, (whole: string, scheme: string) => {
+      const info = whole.slice(scheme.length, -1);
+      if (info === MASK) return whole;
+      for (const part of info.split(':')) {
+        this.remember(part);
+        this.remember(safeDecode(part));
+      }
+      return `${scheme}${MASK}@`;
+    });
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(MASK);
+    }
+    return out;
+  }
+
+  /** Redacts an argv-like list, where a flag's value may be the next element. */
+  args(list: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const arg = list[i] ?? '';
+      const bare = /^--([a-z_]+)$/.exec(arg);
+      const next = list[i + 1];
+      if (
+        bare &&
+        next !== undefined &&
+        HEADER_OPTIONS.concat('client_env').includes(bare[1] ?? '')
+      ) {
+        out.push(arg, this.optionValue(bare[1] ?? '', next));
+        i++;
+        continue;
+      }
+      out.push(this.text(arg));
+    }
+    return out;
+  }
+
+  /** Redacts the value of option `name` given as `NAME=VALUE` (structured command lines). */
+  optionValue(option: string, value: string): string {
+    const eq = value.indexOf('=');
+    const name = eq >= 0 ? value.slice(0, eq) : value;
+    if (eq >= 0 && isSecretValueFor(option, name)) {
+      const secret = value.slice(eq + 1);
+      if (secret !== MASK) this.remember(secret);
+      return `${name}=${MASK}`;
+    }
+    return this.text(value);
+  }
+
+  /** Returns a redacted copy of a BEP event (JSON-mapping shape). */
+  event(event: BepEvent): BepEvent {
+    const copy = this.structured(event);
+    return this.deep(copy) as BepEvent;
+  }
+
+  private structured(event: BepEvent): BepEvent {
+    const scl = event.structuredCommandLine;
+    if (!scl?.sections) return event;
+    const sections = scl.sections.map((section) => {
+      const options = section.optionList?.option;
+      if (!options) return section;
+      return {
+        ...section,
+        optionList: {
+          option: options.map((o) => {
+            const name = o.optionName ?? '';
+            if (o.optionValue === undefined) return o;
+            const value = this.optionValue(name, o.optionValue);
+            const combinedForm = o.combinedForm === undefined ? undefined : `--${name}=${value}`;
+            return combinedForm === undefined
+              ? { ...o, optionValue: value }
+              : { ...o, optionValue: value, combinedForm };
+          }),
+        },
+      };
+    });
+    return { ...event, structuredCommandLine: { ...scl, sections } };
+  }
+
+  /** Every string anywhere in the value, with argv-aware handling of string arrays. */
+  private deep(value: unknown): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) {
+      if (value.every((v) => typeof v === 'string')) return this.args(value as string[]);
+      return value.map((v) => this.deep(v));
+    }
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.deep(v);
+      return out;
+    }
+    return value;
+  }
+
+  private remember(secret: string): void {
+    if (secret.length >= MIN_REMEMBERED && secret !== MASK) this.secrets.add(secret);
+  }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

@@ -1,0 +1,2 @@
+export { BuildModel, type BuildModelOptions } from './build-model';
+export * from './types';

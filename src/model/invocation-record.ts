@@ -1,0 +1,327 @@
+/**
+ * The state of one invocation and the pure reduction of its BEP events into it. Holds no timers
+ * and does no I/O: the BuildModel around it batches the change notifications.
+ */
+import type { BepEvent, BepFile } from '../bep/types';
+import { durationMs as bepDurationMs, eventKind, timestampMs } from '../bep/types';
+import { ActionOutputParser, type OutputBlock } from './action-output';
+import { canonicalOptions } from './options';
+import { parseProcessesLine } from './processes';
+import type { Action, Invocation, Target, Test, TestAttempt } from './types';
+
+/** Receives the ids an event added or updated. */
+export interface ChangeRecorder {
+  invocation(id: string, added: boolean): void;
+  target(invocationId: string, id: string, added: boolean): void;
+  action(invocationId: string, id: string, added: boolean): void;
+  test(invocationId: string, id: string, added: boolean): void;
+}
+
+function num(value: string | number | undefined): number | null {
+  if (value === undefined) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function decodeContents(file: BepFile | undefined): string {
+  return file?.contents ? Buffer.from(file.contents, 'base64').toString('utf8') : '';
+}
+
+export function newInvocation(id: string, buildRequestId: string | null): Invocation {
+  return {
+    id,
+    buildRequestId,
+    command: null,
+    patterns: [],
+    startedAt: null,
+    finishedAt: null,
+    exitCode: null,
+    exitCodeName: null,
+    besError: null,
+    bazelVersion: null,
+    state: 'running',
+    workspaceDirectory: null,
+    options: [],
+    execLog: 'pending',
+    processes: { byRunner: {}, bazel: null, mismatch: null },
+    cacheHitRate: null,
+    remoteRate: null,
+    resultsUrl: null,
+  };
+}
+
+export class InvocationRecord {
+  readonly targets = new Map<string, Target>();
+  readonly tests = new Map<string, Test>();
+  readonly actions = new Map<string, Action>();
+  /** ActionExecuted events seen: N of the processes rule. */
+  executedActions = 0;
+  /** The stream delivered its last event (`lastMessage`). */
+  complete = false;
+  readonly pendingOutput: OutputBlock[] = [];
+  private readonly output = new ActionOutputParser();
+
+  constructor(
+    readonly invocation: Invocation,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  get id(): string {
+    return this.invocation.id;
+  }
+
+  apply(event: BepEvent, receivedAt: number): void {
+    const kind = eventKind(event);
+    if (event.started) this.started(event.started);
+    if (kind === 'pattern') this.patterns(event.id.pattern?.pattern ?? []);
+    if (event.structuredCommandLine) this.commandLine(event);
+    if (event.configured) this.configured(event);
+    if (event.completed) this.completed(event);
+    if (event.action) this.action(event, receivedAt);
+    if (event.testResult) this.testResult(event);
+    if (event.testSummary) this.testSummary(event);
+    if (event.progress) this.progress(event.progress.stdout ?? '', event.progress.stderr ?? '');
+    if (event.finished) this.finished(event);
+    if (event.aborted) this.aborted(event);
+    if (event.lastMessage) {
+      this.complete = true;
+      this.flushOutput();
+    }
+  }
+
+  /** Marks the invocation touched (for callers that change it directly). */
+  touch(): void {
+    this.changes.invocation(this.id, false);
+  }
+
+  private started(s: NonNullable<BepEvent['started']>): void {
+    const inv = this.invocation;
+    inv.command = s.command ?? null;
+    inv.startedAt = timestampMs(s.startTime) ?? num(s.startTimeMillis);
+    inv.bazelVersion = s.buildToolVersion ? s.buildToolVersion : null;
+    inv.workspaceDirectory = s.workspaceDirectory ?? null;
+    this.touch();
+  }
+
+  private patterns(patterns: string[]): void {
+    this.invocation.patterns.push(...patterns);
+    this.touch();
+  }
+
+  private commandLine(event: BepEvent): void {
+    const options = event.structuredCommandLine
+      ? canonicalOptions(event.structuredCommandLine)
+      : null;
+    if (!options) return;
+    this.invocation.options = options;
+    this.touch();
+  }
+
+  private target(label: string): { target: Target; added: boolean } {
+    const existing = this.targets.get(label);
+    if (existing) return { target: existing, added: false };
+    const target: Target = {
+      id: label,
+      invocationId: this.id,
+      label,
+      kind: null,
+      state: 'configured',
+      success: null,
+      reason: null,
+      isTest: false,
+    };
+    this.targets.set(label, target);
+    return { target, added: true };
+  }
+
+  private configured(event: BepEvent): void {
+    const label = event.id.targetConfigured?.label;
+    if (!label) return;
+    const { target, added } = this.target(label);
+    target.kind = event.configured?.targetKind ?? null;
+    target.isTest = /_test\b/.test(target.kind ?? '');
+    this.changes.target(this.id, label, added);
+  }
+
+  private completed(event: BepEvent): void {
+    const label = event.id.targetCompleted?.label;
+    const completed = event.completed;
+    if (!label || !completed) return;
+    const { target, added } = this.target(label);
+    target.success = completed.success === true;
+    target.state = target.success ? 'built' : 'failed';
+    target.reason = completed.failureDetail?.message ?? null;
+    if (event.children?.some((c) => c.testSummary !== undefined)) target.isTest = true;
+    this.changes.target(this.id, label, added);
+  }
+
+  private action(event: BepEvent, receivedAt: number): void {
+    const a = event.action;
+    if (!a) return;
+    const idc = event.id.actionCompleted ?? {};
+    this.executedActions++;
+    const primaryOutput = idc.primaryOutput ?? null;
+    const id = primaryOutput ?? `action-${this.executedActions}`;
+    const success = a.success === true;
+    const start = timestampMs(a.startTime);
+    const end = timestampMs(a.endTime);
+    const existing = this.actions.get(id);
+    const action: Action = {
+      id,
+      invocationId: this.id,
+      label: idc.label ?? a.label ?? null,
+      mnemonic: a.type ?? '',
+      outputs: primaryOutput ? [primaryOutput] : [],
+      primaryOutput,
+      configuration: idc.configuration?.id ?? a.configuration?.id ?? null,
+      runner: null,
+      location: null,
+      locationReason: null,
+      cacheHit: null,
+      success,
+      exitCode: a.failureDetail?.spawn?.spawnExitCode ?? a.exitCode ?? (success ? 0 : null),
+      durationMs: start !== null && end !== null && end > start ? end - start : null,
+      finishedAt: receivedAt,
+      stdout: decodeContents(a.stdout),
+      stderr: decodeContents(a.stderr),
+      failureMessage: a.failureDetail?.message ?? null,
+      spawns: [],
+    };
+    this.actions.set(id, action);
+    this.changes.action(this.id, id, existing === undefined);
+    this.attachOutput();
+  }
+
+  private test(label: string): { test: Test; added: boolean } {
+    const existing = this.tests.get(label);
+    if (existing) return { test: existing, added: false };
+    const test: Test = {
+      id: label,
+      invocationId: this.id,
+      label,
+      status: 'NO_STATUS',
+      attempts: [],
+      durationMs: null,
+      logs: [],
+    };
+    this.tests.set(label, test);
+    return { test, added: true };
+  }
+
+  private testResult(event: BepEvent): void {
+    const idr = event.id.testResult;
+    const r = event.testResult;
+    if (!idr?.label || !r) return;
+    const { test, added } = this.test(idr.label);
+    const info = r.executionInfo;
+    const attempt: TestAttempt = {
+      run: idr.run ?? 1,
+      shard: idr.shard ?? 1,
+      attempt: idr.attempt ?? 1,
+      status: r.status ?? 'NO_STATUS',
+      durationMs: bepDurationMs(r.testAttemptDuration) ?? num(r.testAttemptDurationMillis),
+      strategy: info?.strategy ?? null,
+      location: null,
+      cachedLocally: r.cachedLocally === true,
+      cachedRemotely: info?.cachedRemotely === true,
+      logs: (r.testActionOutput ?? []).flatMap((f) =>
+        f.uri ? [{ name: f.name ?? '', uri: f.uri }] : [],
+      ),
+    };
+    test.attempts.push(attempt);
+    test.status = attempt.status;
+    test.durationMs = test.attempts.reduce<number | null>(
+      (sum, a) => (a.durationMs === null ? sum : (sum ?? 0) + a.durationMs),
+      null,
+    );
+    this.changes.test(this.id, test.id, added);
+  }
+
+  private testSummary(event: BepEvent): void {
+    const label = event.id.testSummary?.label;
+    const s = event.testSummary;
+    if (!label || !s) return;
+    const { test, added } = this.test(label);
+    test.status = s.overallStatus ?? test.status;
+    test.durationMs =
+      bepDurationMs(s.totalRunDuration) ?? num(s.totalRunDurationMillis) ?? test.durationMs;
+    test.logs = [...(s.passed ?? []), ...(s.failed ?? [])].flatMap((f) =>
+      f.uri ? [{ name: f.name ?? '', uri: f.uri }] : [],
+    );
+    this.changes.test(this.id, test.id, added);
+  }
+
+  private progress(stdout: string, stderr: string): void {
+    const line = parseProcessesLine(stderr);
+    if (line) {
+      this.invocation.processes.bazel = line;
+      this.touch();
+    }
+    this.pendingOutput.push(...this.output.stderr(stderr), ...this.output.stdout(stdout));
+    this.attachOutput();
+  }
+
+  private finished(event: BepEvent): void {
+    const f = event.finished;
+    if (!f) return;
+    const inv = this.invocation;
+    inv.exitCode = f.exitCode?.code ?? (f.overallSuccess ? 0 : null);
+    inv.exitCodeName = f.exitCode?.name ?? null;
+    inv.finishedAt = timestampMs(f.finishTime) ?? num(f.finishTimeMillis);
+    inv.state = inv.exitCodeName === 'INTERRUPTED' ? 'interrupted' : 'finished';
+    this.touch();
+  }
+
+  private aborted(event: BepEvent): void {
+    const label = event.id.targetCompleted?.label ?? event.id.targetConfigured?.label;
+    const reason = event.aborted?.description || event.aborted?.reason || 'aborted';
+    if (label) {
+      const { target, added } = this.target(label);
+      if (target.success === null || target.state === 'configured') {
+        target.state = 'aborted';
+        target.reason = reason;
+        this.changes.target(this.id, label, added);
+      }
+    }
+    if (event.aborted?.reason === 'USER_INTERRUPTED' || /USER_INTERRUPTED/.test(reason)) {
+      if (this.invocation.state === 'running' || this.invocation.state === 'finished') {
+        this.invocation.state = 'interrupted';
+        this.touch();
+      }
+    }
+  }
+
+  private flushOutput(): void {
+    this.pendingOutput.push(...this.output.flush());
+    this.attachOutput();
+  }
+
+  /** Gives each output block to the action it names; keeps the rest for the log join. */
+  attachOutput(): void {
+    for (let i = 0; i < this.pendingOutput.length;) {
+      const block = this.pendingOutput[i];
+      const action = block ? this.ownerOfOutput(block) : undefined;
+      if (!block || !action) {
+        i++;
+        continue;
+      }
+      action[block.stream] += block.text;
+      this.changes.action(this.id, action.id, false);
+      this.pendingOutput.splice(i, 1);
+    }
+  }
+
+  private ownerOfOutput(block: OutputBlock): Action | undefined {
+    let candidate: Action | undefined;
+    for (const action of this.actions.values()) {
+      if (action.spawns.length > 0 && this.progressMessages.get(action.id) === block.message)
+        return action;
+      if (block.label !== null && action.label === block.label && action.mnemonic !== 'TestRunner')
+        candidate ??= action;
+    }
+    return candidate;
+  }
+
+  /** Progress messages of the joined spawns, per action id (4.2.3 logs carry them). */
+  readonly progressMessages = new Map<string, string>();
+}

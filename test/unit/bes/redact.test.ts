@@ -1,0 +1,128 @@
+// Secrets in BEP command lines, option lists, optionsDescription and progress text are masked as
+// they arrive, and remembered so they are masked wherever they appear again.
+import * as assert from 'node:assert/strict';
+import { build_event_stream } from '../../../src/gen/protos';
+import { BesSink, type SinkEvent } from '../../../src/bes/sink';
+import { Redactor } from '../../../src/bes/redact';
+import type { BepEvent } from '../../../src/bep/types';
+import { BesTestClient, fullStream } from './bes-client';
+
+const SECRET = 'tok-3f9a1c77e2';
+
+describe('redaction', () => {
+  it('masks header option values but keeps header names', () => {
+    const r = new Redactor();
+    assert.equal(r.text(`--remote_header=x-api-key=${SECRET}`), '--remote_header=x-api-key=***');
+    assert.equal(
+      r.text(`--remote_cache_header='authorization=Bearer ${SECRET}'`),
+      "--remote_cache_header='authorization=***'",
+    );
+    assert.equal(
+      r.text(`--remote_exec_header x-token=${SECRET} --bes_header=a=b1234`),
+      '--remote_exec_header x-token=*** --bes_header=a=***',
+    );
+    assert.equal(
+      r.text('--remote_downloader_header=k=abcdefg'),
+      '--remote_downloader_header=k=***',
+    );
+  });
+
+  it('masks URL user-info and secret-looking --client_env values only', () => {
+    const r = new Redactor();
+    assert.equal(
+      r.text('--remote_cache=grpcs://user:pa55word@cache.example:443'),
+      '--remote_cache=grpcs://***@cache.example:443',
+    );
+    assert.equal(r.text('--client_env=GITHUB_TOKEN=ghp_abc123'), '--client_env=GITHUB_TOKEN=***');
+    assert.equal(r.text('--client_env=PATH=/usr/bin:/bin'), '--client_env=PATH=/usr/bin:/bin');
+  });
+
+  it('handles flags whose value is the next argument, and remembers secrets seen', () => {
+    const r = new Redactor();
+    assert.deepEqual(r.args(['build', '--remote_header', `x-api-key=${SECRET}`, '//...']), [
+      'build',
+      '--remote_header',
+      'x-api-key=***',
+      '//...',
+    ]);
+    assert.equal(r.text(`header value ${SECRET} echoed later`), 'header value *** echoed later');
+  });
+
+  it('redacts every place a BEP event carries the command line', () => {
+    const r = new Redactor();
+    const event: BepEvent = {
+      id: { structuredCommandLine: { commandLineLabel: 'canonical' } },
+      structuredCommandLine: {
+        commandLineLabel: 'canonical',
+        sections: [
+          {
+            sectionLabel: 'command options',
+            optionList: {
+              option: [
+                {
+                  combinedForm: `--remote_header=x-api-key=${SECRET}`,
+                  optionName: 'remote_header',
+                  optionValue: `x-api-key=${SECRET}`,
+                },
+                {
+                  combinedForm: '--disk_cache=/tmp/dc',
+                  optionName: 'disk_cache',
+                  optionValue: '/tmp/dc',
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    const out = r.event(event);
+    assert.ok(!JSON.stringify(out).includes(SECRET));
+    const options = out.structuredCommandLine?.sections?.[0]?.optionList?.option ?? [];
+    assert.equal(options[0]?.optionValue, 'x-api-key=***');
+    assert.equal(options[1]?.optionValue, '/tmp/dc');
+  });
+
+  it('the sink hands out only redacted events', async () => {
+    const sink = new BesSink();
+    const events: SinkEvent[] = [];
+    sink.onEvent.event((e) => events.push(e));
+    const client = new BesTestClient(await sink.listen('127.0.0.1:0'));
+    const BuildEvent = build_event_stream.BuildEvent;
+    const raw = (obj: object): Uint8Array => BuildEvent.encode(BuildEvent.fromObject(obj)).finish();
+    const records = [
+      raw({
+        id: { started: {} },
+        started: {
+          optionsDescription: `--remote_header=x-api-key=${SECRET} --remote_cache=grpcs://u:${SECRET}x@h`,
+        },
+      }),
+      raw({
+        id: { unstructuredCommandLine: {} },
+        unstructuredCommandLine: {
+          args: ['bazel', 'build', `--remote_header=x-api-key=${SECRET}`],
+        },
+      }),
+      raw({
+        id: { optionsParsed: {} },
+        optionsParsed: {
+          cmdLine: [`--remote_header=x-api-key=${SECRET}`],
+          explicitCmdLine: ['--remote_header', `x-api-key=${SECRET}`],
+        },
+      }),
+      raw({
+        id: { progress: {} },
+        progress: {
+          stderr: `INFO: Reading rc options: --remote_header=x-api-key=${SECRET}\nand again ${SECRET}\n`,
+        },
+      }),
+    ];
+    const ids = { buildId: 'b', invocationId: 'i' };
+    await client.stream(fullStream(ids, records));
+    client.close();
+    await sink.close();
+    assert.equal(events.length, 4);
+    const text = JSON.stringify(events);
+    assert.ok(!text.includes(SECRET), text);
+    assert.match(text, /x-api-key=\*\*\*/);
+  });
+});
