@@ -57,6 +57,8 @@ const pbjs = (out, extra) =>
       'spawn.proto',
       'google/devtools/build/v1/publish_build_event.proto',
       'build/bazel/remote/execution/v2/remote_execution.proto',
+      'google/bytestream/bytestream.proto',
+      'google/devtools/remoteworkers/v1test2/bots.proto',
     ],
     { cwd: protoDir, stdio: 'inherit' },
   );

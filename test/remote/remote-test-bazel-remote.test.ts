@@ -1,0 +1,198 @@
+// `rbl remote test` against a real bazel-remote (cache only): plain, TLS, mTLS and the failures
+// a user meets (wrong port, wrong CA, missing client certificate, execution asked of a cache).
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { freePort, startBazelRemote, type RunningBazelRemote } from '../helpers/remote-servers';
+import { makeTestPki, type TestPki } from '../helpers/tls';
+import { rbl, rblJson } from './cli-capture';
+
+describe('rbl remote test against bazel-remote', function () {
+  this.timeout(120_000);
+  let pki: TestPki;
+  let plain: RunningBazelRemote;
+  let tls: RunningBazelRemote;
+  let mtls: RunningBazelRemote;
+
+  before(async () => {
+    pki = makeTestPki();
+    const serverTls = { cert: pki.serverCert, key: pki.serverKey };
+    const client = { cert: pki.clientCert, key: pki.clientKey };
+    [plain, tls, mtls] = await Promise.all([
+      startBazelRemote(),
+      startBazelRemote({ tls: serverTls, trustCa: pki.caCert }),
+      startBazelRemote({
+        tls: { ...serverTls, clientCa: pki.caCert },
+        trustCa: pki.caCert,
+        clientCert: client,
+      }),
+    ]);
+  });
+
+  after(async () => {
+    await Promise.all([plain?.stop(), tls?.stop(), mtls?.stop()]);
+    pki?.dispose();
+  });
+
+  it('reports a plain server as a cache with REAPI 2.0..2.3 and SHA256', async () => {
+    const { code, json } = await rblJson(['remote', 'test', '--endpoint', plain.grpcUrl]);
+    assert.equal(code, 0, JSON.stringify(json));
+    assert.equal(json.ok, true);
+    assert.equal(json.cache, true);
+    assert.equal(json.execution, false);
+    assert.deepEqual(json.apiVersions, { low: '2.0', high: '2.3' });
+    assert.deepEqual(json.digestFunctions, ['SHA256']);
+    assert.equal(json.actionCacheUpdate, true);
+  });
+
+  it('reports a cache-only server as such when execution is required (exit 1)', async () => {
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      plain.grpcUrl,
+      '--require-execution',
+    ]);
+    assert.equal(code, 1);
+    assert.equal(json.ok, false);
+    assert.equal(json.cache, true);
+    assert.equal(json.execution, false);
+    const error = json.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, 'unimplemented');
+    assert.match(error.message, /cache-only/);
+    assert.match(error.hint, /--remote_cache/);
+  });
+
+  it('says unavailable for a port nobody listens on', async () => {
+    const port = await freePort();
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      `grpc://127.0.0.1:${port}`,
+    ]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, 'unavailable');
+    assert.match(error.message, /ECONNREFUSED/);
+    assert.ok(error.hint.length > 0);
+  });
+
+  it('succeeds over TLS with the CA that signed the server certificate', async () => {
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      tls.grpcUrl,
+      '--tls-ca',
+      pki.caCert,
+    ]);
+    assert.equal(code, 0, JSON.stringify(json));
+    assert.equal(json.cache, true);
+  });
+
+  it('gives a tls error with a hint for a CA that did not sign the server certificate', async () => {
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      tls.grpcUrl,
+      '--tls-ca',
+      pki.otherCaCert,
+    ]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, 'tls');
+    assert.match(error.hint, /--tls-ca/);
+  });
+
+  it('gives a tls error when grpcs:// meets a plain server', async () => {
+    const url = plain.grpcUrl.replace('grpc://', 'grpcs://');
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      url,
+      '--tls-ca',
+      pki.caCert,
+    ]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; hint: string };
+    assert.equal(error.code, 'tls');
+    assert.match(error.hint, /grpc:\/\//);
+  });
+
+  it('succeeds over mTLS with a client certificate', async () => {
+    const { code, json } = await rblJson(
+      ['remote', 'test', '--endpoint', mtls.grpcUrl, '--tls-ca', pki.caCert].concat([
+        '--tls-cert',
+        pki.clientCert,
+        '--tls-key',
+        pki.clientKey,
+      ]),
+    );
+    assert.equal(code, 0, JSON.stringify(json));
+    assert.equal(json.cache, true);
+  });
+
+  it('says unauthenticated for an mTLS server called without a client certificate', async () => {
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      mtls.grpcUrl,
+      '--tls-ca',
+      pki.caCert,
+    ]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; hint: string };
+    assert.equal(error.code, 'unauthenticated');
+    assert.match(error.hint, /--tls-cert/);
+  });
+
+  it('never prints header values or URL passwords', async () => {
+    const secret = 'rbl-secret-value-42';
+    const url = plain.grpcUrl.replace('grpc://', `grpc://user:${secret}@`);
+    const run = await rbl([
+      'remote',
+      'test',
+      '--endpoint',
+      url,
+      '--header',
+      `x-api-key=${secret}`,
+      '--instance',
+      'main',
+      '--json',
+    ]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), 'secret leaked');
+    const json = JSON.parse(run.stdout) as { endpoint: string; instance: string };
+    assert.equal(json.endpoint, `grpc://***@127.0.0.1:${plain.grpcPort}`);
+    assert.equal(json.instance, 'main');
+  });
+
+  it('exits 2 naming the argument or file for bad input, without a stack trace', async () => {
+    const badUrl = await rbl(['remote', 'test', '--endpoint', 'grpc://', '--json']);
+    assert.equal(badUrl.code, 2);
+    assert.match(badUrl.stderr, /^rbl: --endpoint: /);
+    const missing = path.join(pki.dir, 'no-such-ca.pem');
+    const badCa = await rbl(['remote', 'test', '--endpoint', tls.grpcUrl, '--tls-ca', missing]);
+    assert.equal(badCa.code, 2);
+    assert.ok(
+      badCa.stderr.includes(`rbl: ${missing}: cannot read TLS CA certificate (ENOENT)`),
+      badCa.stderr,
+    );
+    const noKey = await rbl([
+      'remote',
+      'test',
+      '--endpoint',
+      tls.grpcUrl,
+      '--tls-cert',
+      pki.clientCert,
+    ]);
+    assert.equal(noKey.code, 2);
+    for (const run of [badUrl, badCa, noKey]) {
+      assert.equal(run.stdout, '');
+      assert.doesNotMatch(run.stderr, /\n\s+at /);
+    }
+  });
+});
