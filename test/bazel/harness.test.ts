@@ -57,6 +57,8 @@ describe('Bazel test harness: standard scenarios', function () {
   let set: ScenarioSet;
 
   before(async function () {
+    // Recording takes tens of seconds; do not depend on the --timeout the run was started with.
+    this.timeout(15 * 60_000);
     set = await standardScenarios();
     process.stderr.write(
       `bazel harness: recorded ${set.list.length} scenarios in ${(set.wallMs / 1000).toFixed(1)} s\n`,
@@ -190,6 +192,7 @@ function readBepBinaryCount(file: string): number {
 }
 
 describe('Bazel test harness: gate, wrappers and teardown', function () {
+  this.timeout(5 * 60_000);
   let ws: Workspace;
 
   before(() => {

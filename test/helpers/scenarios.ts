@@ -9,15 +9,8 @@
 // that its own Bazel printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  createWorkspace,
-  runBazel,
-  runRoot,
-  type BazelRun,
-  type BazelWrapper,
-  type Workspace,
-} from './bazel';
-import { parseProcessesLine, type ProcessesLine } from './processes-line';
+import { createWorkspace, runBazel, runRoot, type BazelWrapper, type Workspace } from './bazel';
+import { recordBuild, type RecordedBuild } from './record-build';
 
 export type ScenarioName =
   | 'clean'
@@ -29,27 +22,11 @@ export type ScenarioName =
   | 'failing-keep-going'
   | 'tests';
 
-export interface ScenarioFiles {
-  bepJson: string;
-  bepBinary: string;
-  execLogBinary: string;
-  execLogJson: string;
-}
-
-export interface Scenario {
+export interface Scenario extends RecordedBuild {
   name: ScenarioName;
   description: string;
-  /** Bazel command and arguments as asked for, output-file flags included. */
-  bazelArgs: string[];
   /** The exit code Bazel defines for this scenario (0 built, 1 build failed, 3 tests failed). */
   expectedExitCode: number;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  /** Bazel's own `INFO: N processes: ...` line of this run, parsed; null if it printed none. */
-  processes: ProcessesLine | null;
-  files: ScenarioFiles;
-  run: BazelRun;
 }
 
 export interface ScenarioSet {
@@ -73,7 +50,7 @@ interface ScenarioStep {
   description: string;
   expectedExitCode: number;
   /** Runs before the command, e.g. `bazel clean` or a file edit. */
-  prepare?: (workspace: Workspace, wrapper: BazelWrapper | undefined) => Promise<void>;
+  prepare?: (workspace: Workspace) => Promise<void>;
   command: 'build' | 'test';
   options: (diskCache: string) => string[];
   targets: string[];
@@ -164,15 +141,6 @@ const STEPS: ScenarioStep[] = [
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = STEPS.map((s) => s.name);
 
-function outputFlags(files: ScenarioFiles): string[] {
-  return [
-    `--build_event_json_file=${files.bepJson}`,
-    `--build_event_binary_file=${files.bepBinary}`,
-    `--execution_log_binary_file=${files.execLogBinary}`,
-    `--execution_log_json_file=${files.execLogJson}`,
-  ];
-}
-
 /** Records every standard scenario on a fresh workspace copy, in order. */
 export async function recordScenarios(wrapper?: BazelWrapper): Promise<ScenarioSet> {
   const started = Date.now();
@@ -183,35 +151,20 @@ export async function recordScenarios(wrapper?: BazelWrapper): Promise<ScenarioS
   fs.mkdirSync(diskCache, { recursive: true });
   const list: Scenario[] = [];
   for (const step of STEPS) {
-    await step.prepare?.(workspace, wrapper);
-    const dir = path.join(folder, step.name);
-    fs.mkdirSync(dir, { recursive: true });
-    const files: ScenarioFiles = {
-      bepJson: path.join(dir, 'bep.json'),
-      bepBinary: path.join(dir, 'bep.bin'),
-      execLogBinary: path.join(dir, 'exec.log.bin'),
-      execLogJson: path.join(dir, 'exec.log.json'),
-    };
-    const bazelArgs = [
-      step.command,
-      ...step.options(diskCache),
-      ...outputFlags(files),
-      ...step.targets,
-    ];
-    const run = await runBazel(workspace, bazelArgs, wrapper ? { wrapper } : {});
-    fs.writeFileSync(path.join(dir, 'console.stderr.txt'), run.stderr);
-    fs.writeFileSync(path.join(dir, 'console.stdout.txt'), run.stdout);
+    // Preparation (bazel clean, edits) is never wrapped: only the recorded command is.
+    await step.prepare?.(workspace);
+    const build = await recordBuild(workspace, {
+      command: step.command,
+      options: step.options(diskCache),
+      targets: step.targets,
+      dir: path.join(folder, step.name),
+      ...(wrapper ? { wrapper } : {}),
+    });
     list.push({
       name: step.name,
       description: step.description,
-      bazelArgs,
       expectedExitCode: step.expectedExitCode,
-      exitCode: run.exitCode,
-      stdout: run.stdout,
-      stderr: run.stderr,
-      processes: parseProcessesLine(run.stderr),
-      files,
-      run,
+      ...build,
     });
   }
   const byName = Object.fromEntries(list.map((s) => [s.name, s])) as Record<ScenarioName, Scenario>;
