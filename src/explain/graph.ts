@@ -1,0 +1,99 @@
+import type { Spawn } from '../execlog/types';
+import { configOf, labelOf, primaryOutputOf } from './paths';
+
+/** One action of a build as the explanation sees it: a spawn keyed by its set of outputs. */
+export interface ActionNode {
+  /** Position in `ActionGraph.nodes`. */
+  id: number;
+  spawn: Spawn;
+  /** Declared outputs (actual ones where the log declares none), sorted. */
+  outputs: readonly string[];
+  primaryOutput: string;
+  /** Owning target, from the log or a 4.2.3 progress message; null when unknown. */
+  label: string | null;
+  /** Configuration of the primary output (`k8-fastbuild`), null for actions writing no bazel-out. */
+  config: string | null;
+}
+
+/** The key of an action: its sorted output paths. */
+export function outputKey(outputs: readonly string[]): string {
+  return outputs.join('\n');
+}
+
+/**
+ * The read stage's result: the actions of one build (or of a baseline) keyed by their output
+ * sets, with the map from every output path to the action that wrote it. Where a log holds the
+ * same output set twice (a retried or re-run spawn), the later spawn wins.
+ */
+export class ActionGraph {
+  readonly nodes: ActionNode[] = [];
+  readonly byKey = new Map<string, ActionNode>();
+  private readonly producers = new Map<string, ActionNode>();
+
+  constructor(spawns: Iterable<Spawn>) {
+    for (const spawn of spawns) this.add(spawn);
+  }
+
+  private add(spawn: Spawn): void {
+    const declared =
+      spawn.listedOutputs.length > 0 ? spawn.listedOutputs : spawn.actualOutputs.map((f) => f.path);
+    const outputs = isSorted(declared) ? declared : [...declared].sort();
+    const key = outputKey(outputs);
+    const testLog = impliedTestLog(spawn, outputs);
+    const node: ActionNode = {
+      id: 0,
+      spawn,
+      outputs,
+      primaryOutput: testLog ?? primaryOutputOf(outputs),
+      label: labelOf(spawn.label, spawn.progressMessage),
+      config: null,
+    };
+    node.config = configOf(node.primaryOutput);
+    const previous = this.byKey.get(key);
+    node.id = previous ? previous.id : this.nodes.length;
+    this.nodes[node.id] = node;
+    this.byKey.set(key, node);
+    for (const out of outputs) this.producers.set(out, node);
+    // Files inside a tree artifact are inputs of later actions under their own paths.
+    for (const file of spawn.actualOutputs) this.producers.set(file.path, node);
+    if (testLog !== null && !this.producers.has(testLog)) this.producers.set(testLog, node);
+  }
+
+  /** The action that wrote `path` (or the tree artifact containing it), if it is in this build. */
+  producerOf(path: string): ActionNode | undefined {
+    const exact = this.producers.get(path);
+    if (exact || !path.startsWith('bazel-out/')) return exact;
+    let dir = path;
+    for (let cut = dir.lastIndexOf('/'); cut > 'bazel-out/'.length; cut = dir.lastIndexOf('/')) {
+      dir = dir.slice(0, cut);
+      const found = this.producers.get(dir);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Every configuration some action of this build writes into. */
+  configs(): Set<string> {
+    const all = new Set<string>();
+    for (const node of this.nodes) if (node.config !== null) all.add(node.config);
+    return all;
+  }
+}
+
+function isSorted(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1] > list[i]) return false;
+  return true;
+}
+
+/**
+ * The `test.log` a test spawn writes. Newer logs leave it out of the test spawn's outputs (it
+ * shows up only as an input of the spawn that turns it into `test.xml`), yet it is what names
+ * the test and carries its changes downstream. Null for other spawns and for that XML spawn.
+ */
+function impliedTestLog(spawn: Spawn, outputs: readonly string[]): string | null {
+  if (spawn.mnemonic !== 'TestRunner') return null;
+  const xml = outputs.find((o) => o.endsWith('/test.xml'));
+  if (xml === undefined) return null;
+  const log = `${xml.slice(0, -'test.xml'.length)}test.log`;
+  return spawn.inputs.some((f) => f.path === log) ? null : log;
+}
