@@ -168,6 +168,12 @@ function runState(): RunState {
   fs.mkdirSync(created.home);
   state = created;
   process.once('exit', exitSafetyNet);
+  // A run killed with SIGTERM (e.g. a CI time limit) gets no 'exit' event by default: clean up,
+  // then die of the same signal. --max_idle_secs=30 covers what even this cannot (SIGKILL).
+  process.once('SIGTERM', () => {
+    exitSafetyNet();
+    process.kill(process.pid, 'SIGTERM');
+  });
   return created;
 }
 
@@ -183,18 +189,25 @@ export function outputUserRoot(): string {
 
 /** Wall time (ms) during which at least one Bazel command of this run was running, and how many ran. */
 export function bazelTime(): { wallMs: number; commands: number } {
-  if (!state) return { wallMs: 0, commands: 0 };
-  const w = state.bazelWall;
+  return state ? timeOf(state) : { wallMs: 0, commands: 0 };
+}
+
+function timeOf(run: RunState): { wallMs: number; commands: number } {
+  const w = run.bazelWall;
   const running = w.active > 0 ? Date.now() - w.since : 0;
   return { wallMs: w.totalMs + running, commands: w.commands };
 }
 
 /** The environment Bazel (or the wrapper) gets: nothing of the caller's beyond these names. */
 export function scrubbedEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return envFor(runState(), extra);
+}
+
+function envFor(run: RunState, extra: Record<string, string> = {}): Record<string, string> {
   const user = os.userInfo().username;
   return {
     PATH: '/usr/local/bin:/usr/bin:/bin',
-    HOME: runState().home,
+    HOME: run.home,
     USER: user,
     LOGNAME: user,
     LANG: 'C.UTF-8',
@@ -256,14 +269,14 @@ export function outputBase(workspace: Workspace): string {
 
 // ---------------------------------------------------------------- running Bazel
 
-function noteBazelStart(): void {
-  const w = runState().bazelWall;
+function noteBazelStart(run: RunState): void {
+  const w = run.bazelWall;
   if (w.active++ === 0) w.since = Date.now();
   w.commands++;
 }
 
-function noteBazelEnd(): void {
-  const w = runState().bazelWall;
+function noteBazelEnd(run: RunState): void {
+  const w = run.bazelWall;
   if (--w.active === 0) w.totalMs += Date.now() - w.since;
 }
 
@@ -290,10 +303,10 @@ export function runBazel(
         run.live.set(workspace.dir, workspace);
         const child = spawn(target.file, target.args, {
           cwd: workspace.dir,
-          env: scrubbedEnv(options.env),
+          env: envFor(run, options.env),
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        noteBazelStart();
+        noteBazelStart(run);
         let stdout = '';
         let stderr = '';
         let timedOut = false;
@@ -308,12 +321,12 @@ export function runBazel(
         }, timeoutMs);
         child.once('error', (err) => {
           clearTimeout(timer);
-          noteBazelEnd();
+          noteBazelEnd(run);
           reject(new Error(`cannot start ${target.file}: ${err.message}`));
         });
         child.once('close', (exitCode, signal) => {
           clearTimeout(timer);
-          noteBazelEnd();
+          noteBazelEnd(run);
           resolve({
             argv: [target.file, ...target.args],
             bazelArgs: [...args],
@@ -485,6 +498,7 @@ export async function shutdownAll(): Promise<void> {
 function exitSafetyNet(): void {
   if (!state) return;
   const run = state;
+  state = undefined; // once only, whether 'exit' or SIGTERM came first
   for (const held of run.held) {
     try {
       held.release();
@@ -495,12 +509,12 @@ function exitSafetyNet(): void {
   for (const workspace of run.live.values()) {
     spawnSync(bazelBinary ?? 'bazel', ['shutdown'], {
       cwd: workspace.dir,
-      env: scrubbedEnv(),
+      env: envFor(run),
       stdio: 'ignore',
       timeout: SHUTDOWN_TIMEOUT_MS,
     });
   }
-  recordBazelTime();
+  recordBazelTime(run);
   if (process.env.RBL_KEEP_BAZEL_ROOT) {
     process.stderr.write(`bazel harness: kept ${run.root} (RBL_KEEP_BAZEL_ROOT)\n`);
     return;
@@ -511,10 +525,10 @@ function exitSafetyNet(): void {
 }
 
 /** Appends this run's Bazel wall time to RBL_BAZEL_TIME_FILE (summed by scripts/test.sh). */
-function recordBazelTime(): void {
+function recordBazelTime(run: RunState): void {
   const file = process.env.RBL_BAZEL_TIME_FILE;
   if (!file) return;
-  const { wallMs, commands } = bazelTime();
+  const { wallMs, commands } = timeOf(run);
   fs.appendFileSync(
     file,
     `${JSON.stringify({ pid: process.pid, bazelWallMs: wallMs, commands })}\n`,
