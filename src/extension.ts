@@ -1,12 +1,24 @@
 import * as vscode from 'vscode';
+import { registerCommands } from './views/commands';
+import { createEngine } from './views/engine-adapter';
+import { LensContext } from './views/lens-context';
 
-/** Composition root of the editor layer; the views land with the editor-panel issue. */
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('remoteBuildLens.showVersion', () =>
-      vscode.window.showInformationMessage('Remote Build Lens 0.1.0'),
-    ),
-  );
+/** What activate() returns: the context, so extension-host tests can read the tree's rows. */
+export interface RemoteBuildLensApi {
+  context: LensContext;
+  /** Milliseconds activate() took (reported by the tests: activation must stay cheap). */
+  activationMs: number;
+}
+
+/**
+ * Composition root of the editor layer: builds the one context object and registers the
+ * commands. No work happens here beyond registering; Bazel starts only when a command asks.
+ */
+export function activate(extensionContext: vscode.ExtensionContext): RemoteBuildLensApi {
+  const started = performance.now();
+  const context = new LensContext(createEngine());
+  extensionContext.subscriptions.push(context, ...registerCommands(context));
+  return { context, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../util/errors';
+import { lastProgress } from '../presentation/progress';
+import { stripAnsi } from '../presentation/ansi';
+import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
+import type { BuildOutput } from './build-output';
+import type { BuildStatusBar } from './status-bar';
+
+/** Context keys the `when` clauses of package.json test. */
+export const CONTEXT_BUILDING = 'remoteBuildLens.building';
+export const CONTEXT_HAS_LAST_BUILD = 'remoteBuildLens.hasLastBuild';
+
+/**
+ * The one build the editor runs at a time: starts it, streams its console to the output channel
+ * and its progress counter to the status bar, remembers it for "Rebuild last", cancels it.
+ */
+export class BuildSession implements vscode.Disposable {
+  private running: StartedBuild | undefined;
+  private last: BuildRequest | undefined;
+
+  constructor(
+    private readonly launcher: BuildLauncher,
+    private readonly output: BuildOutput,
+    private readonly statusBar: BuildStatusBar,
+  ) {}
+
+  get isBuilding(): boolean {
+    return this.running !== undefined;
+  }
+
+  get lastRequest(): BuildRequest | undefined {
+    return this.last;
+  }
+
+  /** Starts a build and resolves with its exit code once Bazel has exited. */
+  async run(request: BuildRequest): Promise<number | undefined> {
+    if (this.running !== undefined) {
+      void vscode.window.showWarningMessage(
+        'Remote Build Lens: a build is already running; cancel it first.',
+      );
+      return undefined;
+    }
+    this.last = request;
+    void vscode.commands.executeCommand('setContext', CONTEXT_HAS_LAST_BUILD, true);
+    this.output.startBuild(['bazel', request.command, ...request.args].join(' '));
+    this.statusBar.setProgress(null);
+    try {
+      this.running = await this.launcher.start(request, (chunk) => this.onConsole(chunk));
+    } catch (err) {
+      this.output.note(`could not start Bazel: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(`Remote Build Lens: ${errorMessage(err)}`);
+      return undefined;
+    }
+    void vscode.commands.executeCommand('setContext', CONTEXT_BUILDING, true);
+    try {
+      const exitCode = await this.running.finished;
+      this.output.finishBuild();
+      this.output.note(`bazel ${request.command} exited with ${exitCode}`);
+      return exitCode;
+    } finally {
+      this.running = undefined;
+      void vscode.commands.executeCommand('setContext', CONTEXT_BUILDING, false);
+      this.statusBar.update();
+    }
+  }
+
+  cancel(): void {
+    this.running?.cancel();
+  }
+
+  dispose(): void {
+    // A closing window must not leave a build holding Bazel's lock.
+    this.running?.cancel();
+  }
+
+  private onConsole(chunk: string): void {
+    this.output.append(chunk);
+    const progress = lastProgress(stripAnsi(chunk));
+    if (progress !== null) this.statusBar.setProgress(progress);
+  }
+}

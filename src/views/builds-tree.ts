@@ -1,0 +1,214 @@
+import * as vscode from 'vscode';
+import type { Action, BuildModelView, ModelChange } from '../model/types';
+import { Coalescer } from '../presentation/coalescer';
+import { groupActionsByTarget, NO_TARGET, type ActionFilter } from '../presentation/grouping';
+import { actionRow, invocationRow, targetRow, type Row } from '../presentation/rows';
+
+/** A tree node: only ids, so the model stays the one source of truth for what a row shows. */
+export type BuildNode =
+  | { kind: 'invocation'; key: string; invocationId: string }
+  | { kind: 'target'; key: string; invocationId: string; targetId: string }
+  | { kind: 'action'; key: string; invocationId: string; actionId: string };
+
+/** How often the tree may redraw at most: about 10 times a second (issue 5). */
+const REFRESH_INTERVAL_MS = 100;
+
+/**
+ * The Builds tree: invocations (newest first) -> targets -> actions. Model changes are mapped to
+ * the nodes they touch and refreshed together at most every 100 ms; a row that did not change is
+ * not redrawn. Nodes are cached by key so a refresh names the same object VS Code holds.
+ */
+export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<BuildNode | BuildNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, BuildNode>();
+  private readonly refreshes: Coalescer<string>;
+  private readonly subscription: { dispose(): void };
+  private filter: ActionFilter = 'all';
+
+  constructor(
+    private readonly model: BuildModelView,
+    private historySize: () => number,
+  ) {
+    this.refreshes = new Coalescer((keys) => this.fire(keys), REFRESH_INTERVAL_MS);
+    this.subscription = model.onDidChange((change) => this.refreshes.add(this.dirtyKeys(change)));
+  }
+
+  /** How many times the tree fired a refresh: the measured refresh rate. */
+  get refreshCount(): number {
+    return this.refreshes.flushCount;
+  }
+
+  setFilter(filter: ActionFilter): void {
+    this.filter = filter;
+    this.refreshAll();
+  }
+
+  refreshAll(): void {
+    this.refreshes.add([ROOT]);
+  }
+
+  getTreeItem(node: BuildNode): vscode.TreeItem {
+    const row = this.rowOf(node);
+    const collapsible =
+      node.kind === 'action'
+        ? vscode.TreeItemCollapsibleState.None
+        : node.kind === 'invocation' && this.isNewest(node.invocationId)
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(row.label, collapsible);
+    item.id = node.key;
+    item.description = row.description;
+    item.tooltip = new vscode.MarkdownString(row.tooltip.join('  \n'));
+    item.iconPath = new vscode.ThemeIcon(
+      row.icon.icon,
+      row.icon.color === null ? undefined : new vscode.ThemeColor(row.icon.color),
+    );
+    item.contextValue = row.contextValue;
+    // The icon alone does not reach a screen reader: say where the action ran in words.
+    item.accessibilityInformation = {
+      label: `${row.label}, ${row.icon.title}, ${row.description}`,
+    };
+    return item;
+  }
+
+  getChildren(node?: BuildNode): BuildNode[] {
+    if (node === undefined) {
+      const shown = newestFirst(this.model.invocations()).slice(0, this.historySize());
+      this.forgetAllBut(new Set(shown.map((inv) => inv.id)));
+      return shown.map((inv) =>
+        this.node({ kind: 'invocation', key: inv.id, invocationId: inv.id }),
+      );
+    }
+    if (node.kind === 'action') return [];
+    const groups = groupActionsByTarget(
+      this.model.targets(node.invocationId),
+      this.model.actions(node.invocationId),
+      this.filter,
+    );
+    if (node.kind === 'target') {
+      return (groups.get(node.targetId) ?? []).map((a) => this.actionNode(node.invocationId, a));
+    }
+    const targets = this.model
+      .targets(node.invocationId)
+      .filter((t) => this.filter === 'all' || groups.has(t.id))
+      .map((t) => this.targetNode(node.invocationId, t.id));
+    const orphans = (groups.get(NO_TARGET) ?? []).map((a) => this.actionNode(node.invocationId, a));
+    return [...targets, ...orphans];
+  }
+
+  getParent(node: BuildNode): BuildNode | undefined {
+    if (node.kind === 'invocation') return undefined;
+    const invocation = this.nodes.get(node.invocationId);
+    if (node.kind === 'target') return invocation;
+    const action = this.model.action(node.invocationId, node.actionId);
+    const target = this.model
+      .targets(node.invocationId)
+      .find((t) => action !== undefined && t.label === action.label);
+    return target === undefined ? invocation : this.targetNode(node.invocationId, target.id);
+  }
+
+  /** The row a node shows, as plain data (host tests read it too). */
+  rowOf(node: BuildNode): Row {
+    const invocation = this.model.invocation(node.invocationId);
+    if (invocation === undefined) throw new Error(`no invocation ${node.invocationId}`);
+    const actions = this.model.actions(node.invocationId);
+    if (node.kind === 'invocation') return invocationRow(invocation, actions, Date.now());
+    if (node.kind === 'action') {
+      const action = this.model.action(node.invocationId, node.actionId);
+      if (action === undefined) throw new Error(`no action ${node.actionId}`);
+      return actionRow(action);
+    }
+    const target = this.model.targets(node.invocationId).find((t) => t.id === node.targetId);
+    if (target === undefined) throw new Error(`no target ${node.targetId}`);
+    const own = groupActionsByTarget([target], actions, 'all').get(target.id) ?? [];
+    const test = this.model.tests(node.invocationId).find((t) => t.id === target.id);
+    return targetRow(target, own, test);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.refreshes.dispose();
+    this.changed.dispose();
+  }
+
+  /** Keys of the nodes a change touches: added children refresh their parent, updates the row. */
+  private dirtyKeys(change: ModelChange): string[] {
+    if (change.invocationsAdded.length > 0) return [ROOT];
+    const keys = [...change.invocationsUpdated];
+    for (const ref of change.targetsAdded) keys.push(ref.invocationId);
+    for (const ref of change.targetsUpdated) keys.push(targetKey(ref.invocationId, ref.id));
+    for (const ref of [...change.actionsAdded, ...change.actionsUpdated]) {
+      // The invocation row's counts and the target row's description change with each action.
+      keys.push(ref.invocationId);
+      const action = this.model.action(ref.invocationId, ref.id);
+      const target = this.model.targets(ref.invocationId).find((t) => t.label === action?.label);
+      if (target !== undefined) keys.push(targetKey(ref.invocationId, target.id));
+      keys.push(actionKey(ref.invocationId, ref.id));
+    }
+    for (const ref of [...change.testsAdded, ...change.testsUpdated]) {
+      keys.push(targetKey(ref.invocationId, ref.id));
+    }
+    return keys;
+  }
+
+  private fire(keys: ReadonlySet<string>): void {
+    if (keys.has(ROOT)) {
+      this.changed.fire(undefined);
+      return;
+    }
+    // Only nodes VS Code has seen can be refreshed; the others appear with their parent.
+    const known = [...keys].map((k) => this.nodes.get(k)).filter((n) => n !== undefined);
+    if (known.length > 0) this.changed.fire(known);
+  }
+
+  private isNewest(invocationId: string): boolean {
+    return newestFirst(this.model.invocations())[0]?.id === invocationId;
+  }
+
+  private targetNode(invocationId: string, targetId: string): BuildNode {
+    return this.node({
+      kind: 'target',
+      key: targetKey(invocationId, targetId),
+      invocationId,
+      targetId,
+    });
+  }
+
+  private actionNode(invocationId: string, action: Action): BuildNode {
+    return this.node({
+      kind: 'action',
+      key: actionKey(invocationId, action.id),
+      invocationId,
+      actionId: action.id,
+    });
+  }
+
+  /** Drops cached nodes of invocations that left the tree, so the cache stays bounded. */
+  private forgetAllBut(shown: ReadonlySet<string>): void {
+    for (const [key, node] of this.nodes) if (!shown.has(node.invocationId)) this.nodes.delete(key);
+  }
+
+  private node(fresh: BuildNode): BuildNode {
+    const known = this.nodes.get(fresh.key);
+    if (known !== undefined) return known;
+    this.nodes.set(fresh.key, fresh);
+    return fresh;
+  }
+}
+
+const ROOT = '';
+
+function targetKey(invocationId: string, targetId: string): string {
+  return `${invocationId}/t/${targetId}`;
+}
+
+function actionKey(invocationId: string, actionId: string): string {
+  return `${invocationId}/a/${actionId}`;
+}
+
+function newestFirst<T extends { startedAt: number | null }>(list: readonly T[]): T[] {
+  // A running invocation whose start is not known yet is the newest of all.
+  const start = (x: T): number => x.startedAt ?? Number.MAX_SAFE_INTEGER;
+  return [...list].sort((a, b) => start(b) - start(a));
+}

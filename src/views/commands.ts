@@ -1,0 +1,183 @@
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { nearestWorkspaceRoot } from '../presentation/workspace-root';
+import type { ActionFilter } from '../presentation/grouping';
+import type { LensContext } from './lens-context';
+import type { BuildNode } from './builds-tree';
+import type { TargetKind } from './target-catalogue';
+
+/** Arguments a caller (a test, a task, a keybinding) may pass to skip the pickers. */
+export interface BuildCommandArgs {
+  workspace?: string;
+  targets?: string[];
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/**
+ * The command table: every command id of package.json's `contributes.commands`, each a small
+ * handler over the one context object. Registered once; the handlers read state when they run.
+ */
+export function registerCommands(ctx: LensContext): vscode.Disposable[] {
+  const table: Record<string, Handler> = {
+    'remoteBuildLens.build': (args) => buildOrTest(ctx, 'build', asBuildArgs(args)),
+    'remoteBuildLens.test': (args) => buildOrTest(ctx, 'test', asBuildArgs(args)),
+    'remoteBuildLens.rebuildLast': () => rebuildLast(ctx),
+    'remoteBuildLens.cancelBuild': () => ctx.session.cancel(),
+    'remoteBuildLens.showOutput': () => ctx.output.show(),
+    'remoteBuildLens.clearHistory': () => ctx.clearHistory(),
+    'remoteBuildLens.showAllActions': () => setFilter(ctx, 'all'),
+    'remoteBuildLens.showOnlyMisses': () => setFilter(ctx, 'misses'),
+    'remoteBuildLens.showOnlyFailures': () => setFilter(ctx, 'failures'),
+    'remoteBuildLens.revealBuildFile': (node) => revealBuildFile(ctx, node as BuildNode),
+    'remoteBuildLens.openActionOutput': (node) => openActionOutput(ctx, node as BuildNode),
+    'remoteBuildLens.explainCacheMiss': () => notYet('Explain cache miss'),
+    'remoteBuildLens.configureRemote': () => notYet('Configure remote execution'),
+  };
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}
+
+function asBuildArgs(value: unknown): BuildCommandArgs {
+  if (typeof value !== 'object' || value === null) return {};
+  const { workspace, targets } = value as Record<string, unknown>;
+  return {
+    workspace: typeof workspace === 'string' ? workspace : undefined,
+    targets:
+      Array.isArray(targets) && targets.every((t) => typeof t === 'string') ? targets : undefined,
+  };
+}
+
+async function buildOrTest(
+  ctx: LensContext,
+  command: TargetKind,
+  args: BuildCommandArgs,
+): Promise<number | undefined> {
+  const workspace = args.workspace ?? (await pickWorkspace());
+  if (workspace === undefined) return undefined;
+  const targets = args.targets ?? (await pickTargets(ctx, workspace, command));
+  if (targets === undefined || targets.length === 0) return undefined;
+  const settings = ctx.settings.snapshot(vscode.Uri.file(workspace));
+  return ctx.session.run({
+    workspace,
+    command,
+    args: [...settings.extraFlags, ...targets],
+    settings,
+  });
+}
+
+async function rebuildLast(ctx: LensContext): Promise<number | undefined> {
+  const last = ctx.session.lastRequest;
+  if (last === undefined) {
+    void vscode.window.showInformationMessage('Remote Build Lens: no build to repeat yet.');
+    return undefined;
+  }
+  return ctx.session.run({
+    ...last,
+    settings: ctx.settings.snapshot(vscode.Uri.file(last.workspace)),
+  });
+}
+
+/** Bazel workspaces of the open folders; the active editor's nearest root comes first. */
+export function workspaceRoots(): string[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const roots: string[] = [];
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const activeFolder = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
+  if (active !== undefined && activeFolder !== undefined && active.scheme === 'file') {
+    const root = nearestWorkspaceRoot(path.dirname(active.fsPath), activeFolder.uri.fsPath);
+    if (root !== null) roots.push(root);
+  }
+  for (const folder of folders) {
+    const root = nearestWorkspaceRoot(folder.uri.fsPath, folder.uri.fsPath);
+    if (root !== null && !roots.includes(root)) roots.push(root);
+  }
+  return roots;
+}
+
+async function pickWorkspace(): Promise<string | undefined> {
+  const roots = workspaceRoots();
+  if (roots.length === 0) {
+    void vscode.window.showErrorMessage(
+      'Remote Build Lens: no Bazel workspace (WORKSPACE or MODULE.bazel) in the open folders.',
+    );
+    return undefined;
+  }
+  if (roots.length === 1) return roots[0];
+  return vscode.window.showQuickPick(roots, { placeHolder: 'Which workspace?' });
+}
+
+/** Offers the cached query results and accepts a typed pattern (`//pkg/...`) as well. */
+async function pickTargets(
+  ctx: LensContext,
+  workspace: string,
+  kind: TargetKind,
+): Promise<string[] | undefined> {
+  const pick = vscode.window.createQuickPick();
+  pick.title = kind === 'test' ? 'Test which targets?' : 'Build which targets?';
+  pick.placeholder = 'Type a label or pattern (e.g. //... or //pkg:target), or pick from the list';
+  pick.canSelectMany = false;
+  const known = ctx.targets.labels(workspace, kind);
+  const items = (typed: string): vscode.QuickPickItem[] => [
+    ...(typed.trim() === '' ? [] : [{ label: typed.trim(), description: 'as typed' }]),
+    { label: '//...', description: kind === 'test' ? 'every test' : 'everything' },
+    ...known.filter((l) => l !== typed.trim()).map((label) => ({ label })),
+  ];
+  pick.items = items('');
+  return new Promise((resolve) => {
+    pick.onDidChangeValue((value) => (pick.items = items(value)));
+    pick.onDidAccept(() => {
+      const chosen = pick.selectedItems[0]?.label ?? pick.value.trim();
+      resolve(chosen === '' ? undefined : chosen.split(/\s+/));
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
+function setFilter(ctx: LensContext, filter: ActionFilter): void {
+  ctx.tree.setFilter(filter);
+  void vscode.commands.executeCommand('setContext', 'remoteBuildLens.filter', filter);
+}
+
+async function revealBuildFile(ctx: LensContext, node: BuildNode | undefined): Promise<void> {
+  if (node?.kind !== 'target') return;
+  const invocation = ctx.model.invocation(node.invocationId);
+  const target = ctx.model.targets(node.invocationId).find((t) => t.id === node.targetId);
+  const match = target?.label.match(/^(?:@[^/]*)?\/\/([^:]*)/);
+  if (!invocation?.workspaceDirectory || match === null || match === undefined) return;
+  const dir = path.join(invocation.workspaceDirectory, match[1]);
+  const file = ['BUILD.bazel', 'BUILD'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  if (file === undefined) {
+    void vscode.window.showWarningMessage(`Remote Build Lens: no BUILD file in ${dir}`);
+    return;
+  }
+  await vscode.window.showTextDocument(vscode.Uri.file(file));
+}
+
+/** Shows the stdout/stderr BEP carried for an action (Bazel 4.2.3 deletes the files). */
+async function openActionOutput(ctx: LensContext, node: BuildNode | undefined): Promise<void> {
+  if (node?.kind !== 'action') return;
+  const action = ctx.model.action(node.invocationId, node.actionId);
+  if (action === undefined) return;
+  const parts = [
+    `# ${action.mnemonic} ${action.label ?? ''} (${action.primaryOutput ?? ''})`,
+    action.stdout === '' ? '' : `## stdout\n${action.stdout}`,
+    action.stderr === '' ? '' : `## stderr\n${action.stderr}`,
+  ];
+  const document = await vscode.workspace.openTextDocument({
+    content: parts.filter((p) => p !== '').join('\n\n'),
+    language: 'log',
+  });
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+function notYet(what: string): void {
+  void vscode.window.showInformationMessage(
+    `Remote Build Lens: ${what} arrives with its engine; use the rbl CLI meanwhile.`,
+  );
+}

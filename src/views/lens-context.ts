@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { BuildModelView } from '../model/types';
+import type { BuildLauncher } from './build-launcher';
+import { BuildOutput } from './build-output';
+import { BuildSession } from './build-session';
+import { BuildsTreeProvider } from './builds-tree';
+import { Settings } from './settings';
+import { BuildStatusBar } from './status-bar';
+import { TargetCatalogue } from './target-catalogue';
+
+/** The id of the Builds tree in package.json (`<id>.focus` is VS Code's own command). */
+export const BUILDS_VIEW_ID = 'remoteBuildLens.builds';
+
+/** What the composition root hands in: the engine's model and a way to start builds. */
+export interface Engine {
+  model: BuildModelView;
+  launcher: BuildLauncher;
+  /** Forgets the stored history (the store's own clear), then the model's. */
+  clearHistory(): Promise<void>;
+}
+
+/**
+ * The one extension-lifetime object: every view and command gets it instead of reaching for
+ * globals. It owns everything it creates and disposes it in reverse order.
+ */
+export class LensContext implements vscode.Disposable {
+  readonly settings = new Settings();
+  readonly output = new BuildOutput();
+  readonly model: BuildModelView;
+  readonly tree: BuildsTreeProvider;
+  readonly statusBar: BuildStatusBar;
+  readonly session: BuildSession;
+  readonly targets: TargetCatalogue;
+  readonly treeView: vscode.TreeView<unknown>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly engine: Engine) {
+    this.model = engine.model;
+    this.tree = new BuildsTreeProvider(this.model, () => this.settings.snapshot().historySize);
+    this.statusBar = new BuildStatusBar(this.model);
+    this.session = new BuildSession(engine.launcher, this.output, this.statusBar);
+    this.targets = new TargetCatalogue(() => this.settings.snapshot().bazelPath);
+    this.treeView = vscode.window.createTreeView(BUILDS_VIEW_ID, {
+      treeDataProvider: this.tree,
+      showCollapseAll: true,
+    });
+    this.disposables.push(
+      this.settings,
+      this.output,
+      this.tree,
+      this.statusBar,
+      this.session,
+      this.targets,
+      this.treeView,
+      this.settings.onDidChange(() => this.tree.refreshAll()),
+    );
+    this.statusBar.update();
+  }
+
+  async clearHistory(): Promise<void> {
+    await this.engine.clearHistory();
+    this.tree.refreshAll();
+    this.statusBar.update();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+// UI helpers over the code-server workbench, with selectors verified against code-server
+// 4.100.3. VS Code ids contain dots, so they are always matched as [id="..."], never #a.b.
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { newPage } from './browser';
+import type { CodeServer } from './code-server';
+import { outputDir } from './rig';
+
+export class Workbench {
+  private constructor(readonly page: Page) {}
+
+  /**
+   * Opens the workbench on a folder and waits until it is usable; with `developmentExtension`,
+   * that folder's extension is loaded in development mode (as with F5 in VS Code).
+   */
+  static async open(
+    browser: Browser,
+    server: CodeServer,
+    folder: string,
+    developmentExtension?: string,
+  ): Promise<Workbench> {
+    const page = await newPage(browser);
+    const payload =
+      developmentExtension === undefined
+        ? ''
+        : `&payload=${encodeURIComponent(
+            JSON.stringify([
+              [
+                'extensionDevelopmentPath',
+                `vscode-remote://127.0.0.1:${server.port}${developmentExtension}`,
+              ],
+            ]),
+          )}`;
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}${payload}`, {
+      waitUntil: 'domcontentloaded',
+    });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    return new Workbench(page);
+  }
+
+  /** Clicks a view container's activity bar entry (its aria-label starts with the title). */
+  async openViewContainer(title: string): Promise<void> {
+    const entry = this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+    await entry.waitFor({ state: 'visible', timeout: 60_000 });
+    const checked = await entry.getAttribute('aria-pressed').catch(() => null);
+    if (checked !== 'true') await entry.click();
+  }
+
+  /** The pane of one view container, e.g. `workbench.view.extension.remoteBuildLens`. */
+  container(id: string): Locator {
+    return this.page.locator(`[id="${id}"]`);
+  }
+
+  /** The aria-labels of a container's visible tree rows, top to bottom. */
+  async treeRows(containerId: string): Promise<string[]> {
+    const rows = this.container(containerId).locator('.monaco-list-row');
+    return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  }
+
+  /** A status bar item by `publisher.name.itemId`, or null when it is not shown. */
+  async statusItemText(fullId: string): Promise<string | null> {
+    const item = this.page.locator(`[id="${fullId}"]`);
+    if ((await item.count()) === 0 || !(await item.isVisible())) return null;
+    return (await item.innerText()).trim();
+  }
+
+  statusItem(fullId: string): Locator {
+    return this.page.locator(`[id="${fullId}"]`);
+  }
+
+  /** Runs a command through the palette: F1, `>Category: Title`, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page
+      .locator('.quick-input-widget .monaco-list-row', {
+        hasText: title.split(': ').pop() ?? title,
+      })
+      .first()
+      .waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into an open quick pick and accepts. */
+  async answerQuickPick(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Saves `test-output/e2e/NAME.png` and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(outputDir(), `${name}.png`);
+    await this.page.waitForTimeout(300); // let the last animation frame settle
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
