@@ -1,0 +1,191 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeText, displayPathOf, readIfExists } from '../text-file';
+import { parseBazelrc, type RcDocument, type RcLine, type RcWord } from './parse';
+
+/** Where Debian's Bazel reads its system rc file (upstream Bazel uses /etc/bazel.bazelrc). */
+export const DEFAULT_SYSTEM_RC = '/etc/bazel/bazelrc';
+
+export interface RcChainOptions {
+  workspace: string;
+  /** System rc path; null to skip. Defaults to DEFAULT_SYSTEM_RC. */
+  systemRc?: string | null;
+  /** Home rc path; null to skip. Defaults to ~/.bazelrc. */
+  homeRc?: string | null;
+  /** For `try-import-if-bazel-version`; null (unknown) skips those imports. */
+  bazelVersion?: string | null;
+  /** Texts to use instead of the disk (null: the file is gone), to check a planned edit. */
+  overrides?: ReadonlyMap<string, string | null>;
+}
+
+export interface RcFile {
+  path: string;
+  displayPath: string;
+  kind: 'system' | 'workspace' | 'home' | 'import';
+  doc: RcDocument;
+}
+
+/** One `command[:config] args...` line. */
+export interface RcEntry {
+  command: string;
+  config: string | null;
+  args: RcWord[];
+  file: RcFile;
+  line: RcLine;
+}
+
+export interface RcImport {
+  importer: RcFile;
+  line: RcLine;
+  directive: string;
+  /** Absolute path the import resolves to. */
+  target: string;
+  optional: boolean;
+  found: boolean;
+}
+
+export interface RcChain {
+  /** Every rc file read, in the order Bazel reads them. */
+  files: RcFile[];
+  /** Every option line, in the order Bazel sees them (imports expanded in place). */
+  entries: RcEntry[];
+  imports: RcImport[];
+  warnings: string[];
+}
+
+/** Resolves an import path the way Bazel's client does (%workspace% prefix, else as given). */
+export function resolveImportPath(workspace: string, word: string): string {
+  if (word.startsWith('%workspace%')) return path.join(workspace, word.slice('%workspace%'.length));
+  // Bazel's client resolves a relative path against its working directory; the extension
+  // and the CLI work from the workspace root, so that is what we use.
+  return path.resolve(workspace, word);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function versionMatches(condition: string, version: string): boolean {
+  const m = /^(>=|<=|>|<|==|!=|~)?(.+)$/.exec(condition);
+  if (!m) return false;
+  const d = compareVersions(version, m[2]);
+  switch (m[1] ?? '==') {
+    case '>=':
+      return d >= 0;
+    case '<=':
+      return d <= 0;
+    case '>':
+      return d > 0;
+    case '<':
+      return d < 0;
+    case '!=':
+      return d !== 0;
+    default:
+      return d === 0;
+  }
+}
+
+/** Reads the rc files Bazel reads for a workspace: system, workspace, home, with imports. */
+export function loadRcChain(options: RcChainOptions): RcChain {
+  const workspace = path.resolve(options.workspace);
+  const chain: RcChain = { files: [], entries: [], imports: [], warnings: [] };
+  const stack: string[] = [];
+
+  const readFile = (p: string, kind: RcFile['kind']): RcFile | null => {
+    let text: string | null;
+    if (options.overrides?.has(p)) text = options.overrides.get(p) ?? null;
+    else {
+      const bytes = readIfExists(p);
+      text = bytes === null ? null : decodeText(bytes).text;
+    }
+    if (text === null) return null;
+    const file: RcFile = {
+      path: p,
+      displayPath: displayPathOf(workspace, p),
+      kind,
+      doc: parseBazelrc(text),
+    };
+    chain.files.push(file);
+    return file;
+  };
+
+  const walk = (file: RcFile): void => {
+    stack.push(file.path);
+    for (const line of file.doc.lines) {
+      const words = line.words;
+      if (words.length === 0) continue;
+      const directive = words[0].value;
+      let target: string | null = null;
+      let optional = false;
+      if ((directive === 'import' || directive === 'try-import') && words.length === 2) {
+        target = words[1].value;
+        optional = directive === 'try-import';
+      } else if (directive === 'try-import-if-bazel-version' && words.length === 3) {
+        optional = true;
+        const version = options.bazelVersion ?? null;
+        if (version === null || !versionMatches(words[1].value, version)) continue;
+        target = words[2].value;
+      } else if (directive === 'import' || directive === 'try-import') {
+        chain.warnings.push(
+          `${file.displayPath}:${line.lineNumber}: invalid ${directive} line (expected one path)`,
+        );
+        continue;
+      }
+      if (target !== null) {
+        const resolved = resolveImportPath(workspace, target);
+        const record: RcImport = {
+          importer: file,
+          line,
+          directive,
+          target: resolved,
+          optional,
+          found: false,
+        };
+        chain.imports.push(record);
+        if (stack.includes(resolved)) {
+          chain.warnings.push(
+            `${file.displayPath}:${line.lineNumber}: import loop through ${target}`,
+          );
+          continue;
+        }
+        const imported = readFile(resolved, 'import');
+        if (imported) {
+          record.found = true;
+          walk(imported);
+        } else if (!optional) {
+          chain.warnings.push(
+            `${file.displayPath}:${line.lineNumber}: imported file ${target} does not exist (Bazel would stop here)`,
+          );
+        }
+        continue;
+      }
+      const colon = directive.indexOf(':');
+      chain.entries.push({
+        command: colon < 0 ? directive : directive.slice(0, colon),
+        config: colon < 0 ? null : directive.slice(colon + 1),
+        args: words.slice(1),
+        file,
+        line,
+      });
+    }
+    stack.pop();
+  };
+
+  const roots: [string | null, RcFile['kind']][] = [
+    [options.systemRc === undefined ? DEFAULT_SYSTEM_RC : options.systemRc, 'system'],
+    [path.join(workspace, '.bazelrc'), 'workspace'],
+    [options.homeRc === undefined ? path.join(os.homedir(), '.bazelrc') : options.homeRc, 'home'],
+  ];
+  for (const [p, kind] of roots) {
+    if (p === null) continue;
+    const file = readFile(p, kind);
+    if (file) walk(file);
+  }
+  return chain;
+}

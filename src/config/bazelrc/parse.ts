@@ -1,0 +1,139 @@
+/**
+ * A lossless reading of a `.bazelrc`: the text is kept as is, cut into logical lines (a
+ * backslash right before a newline continues the line, as Bazel's client does before
+ * anything else) and each line into words exactly as Bazel's `Tokenize` does (quotes, a
+ * backslash escapes the next character, `#` starts a comment outside quotes). Words keep
+ * their character ranges so an edit can replace exactly one of them.
+ */
+export interface RcWord {
+  value: string;
+  start: number;
+  end: number;
+}
+
+export interface RcLine {
+  /** Range of the logical line's text, terminator excluded. */
+  start: number;
+  end: number;
+  eol: '' | '\n' | '\r\n';
+  /** 1-based number of the first physical line. */
+  lineNumber: number;
+  words: RcWord[];
+  /** Whether a `#` comment follows the words (the rest of the line). */
+  commentStart: number | null;
+}
+
+export interface RcDocument {
+  text: string;
+  lines: RcLine[];
+}
+
+const SEPARATORS = ' \t\r\n';
+
+/** Characters of a logical line with continuations taken out, each with its position. */
+function cleanChars(text: string, start: number, end: number): { ch: string; pos: number }[] {
+  const out: { ch: string; pos: number }[] = [];
+  for (let i = start; i < end; i++) {
+    if (text[i] === '\\' && text[i + 1] === '\n') {
+      i += 1;
+      continue;
+    }
+    if (text[i] === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') {
+      i += 2;
+      continue;
+    }
+    out.push({ ch: text[i], pos: i });
+  }
+  return out;
+}
+
+function tokenize(chars: { ch: string; pos: number }[]): {
+  words: RcWord[];
+  commentStart: number | null;
+} {
+  const words: RcWord[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    while (i < chars.length && SEPARATORS.includes(chars[i].ch)) i++;
+    if (i >= chars.length) break;
+    if (chars[i].ch === '#') return { words, commentStart: chars[i].pos };
+    const start = chars[i].pos;
+    let value = '';
+    let quote = '';
+    let comment: number | null = null;
+    let end = start;
+    while (i < chars.length && (quote !== '' || !SEPARATORS.includes(chars[i].ch))) {
+      const c = chars[i].ch;
+      if (c === '\\') {
+        i++;
+        if (i >= chars.length) break;
+        value += chars[i].ch;
+        end = chars[i].pos + 1;
+        i++;
+        continue;
+      }
+      if (quote !== '') {
+        if (c !== quote) value += c;
+        else quote = '';
+      } else if (c === '#') {
+        comment = chars[i].pos;
+        break;
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else {
+        value += c;
+      }
+      end = chars[i].pos + 1;
+      i++;
+    }
+    // Bazel drops a word that came out empty (`""`); we do the same.
+    if (value !== '') words.push({ value, start, end });
+    if (comment !== null) return { words, commentStart: comment };
+  }
+  return { words, commentStart: null };
+}
+
+export function parseBazelrc(text: string): RcDocument {
+  const lines: RcLine[] = [];
+  let start = 0;
+  let lineNumber = 1;
+  while (start < text.length) {
+    let i = start;
+    let physical = 1;
+    let end = text.length;
+    let eol: RcLine['eol'] = '';
+    while (i < text.length) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      const continued =
+        (nl >= 1 && text[nl - 1] === '\\') ||
+        (nl >= 2 && text[nl - 1] === '\r' && text[nl - 2] === '\\');
+      if (continued) {
+        i = nl + 1;
+        physical++;
+        continue;
+      }
+      const crlf = nl > start && text[nl - 1] === '\r';
+      end = crlf ? nl - 1 : nl;
+      eol = crlf ? '\r\n' : '\n';
+      break;
+    }
+    const { words, commentStart } = tokenize(cleanChars(text, start, end));
+    lines.push({ start, end, eol, lineNumber, words, commentStart });
+    start = end + eol.length;
+    lineNumber += physical;
+    if (eol === '') break;
+  }
+  return { text, lines };
+}
+
+/** Prints the document back; the inverse of parseBazelrc (byte-identical). */
+export function printBazelrc(doc: RcDocument): string {
+  return doc.lines.map((l) => doc.text.slice(l.start, l.end) + l.eol).join('');
+}
+
+/** A word as Bazel's tokenizer reads it back unchanged, quoted only when it must be. */
+export function quoteRcWord(value: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./~^*!?-]+$/.test(value)) return value;
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}

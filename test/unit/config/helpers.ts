@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+/** The project root: the nearest folder above us (or the cwd) with our package.json. */
+function repoRoot(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let d = start; d !== path.dirname(d); d = path.dirname(d)) {
+      const pkg = path.join(d, 'package.json');
+      if (fs.existsSync(pkg) && fs.readFileSync(pkg, 'utf8').includes('"remote-build-lens"'))
+        return d;
+    }
+  }
+  return process.cwd();
+}
+
+/** ../shared/corpus, or a loud failure naming what is missing (never a silent skip). */
+export function corpusDir(): string {
+  const candidates = [path.resolve(repoRoot(), '..', 'shared', 'corpus')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) {
+    throw new Error(
+      `the shared corpus is missing (looked in ${candidates.join(', ')}); these tests need ../shared/corpus`,
+    );
+  }
+  return found;
+}
+
+export function corpusFiles(kind: 'bazelrc' | 'pants' | 'buckconfig'): string[] {
+  const dir = path.join(corpusDir(), kind);
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** A fresh empty directory under the OS temp dir; removed by `cleanup`. */
+export function tempDir(prefix = 'rbl-config-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Copies a corpus file into a workspace under `name`, writable (the corpus is read-only). */
+export function place(workspace: string, source: string, name: string): string {
+  const target = path.join(workspace, name);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(source, target);
+  fs.chmodSync(target, 0o644);
+  return target;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.error) throw new Error(`git is needed for these tests: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function gitRepo(): string {
+  const dir = tempDir('rbl-config-git-');
+  git(dir, 'init', '-q', '.');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'test');
+  return dir;
+}
+
+/** Every file under `dir` (relative path → bytes), to compare whole workspaces. */
+export function snapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
