@@ -123,6 +123,13 @@ export class BesSink {
     });
   }
 
+  /** Re-sends every later event to another BES backend too (the user's own `--bes_backend`). */
+  addForward(url: string): BesForwarder {
+    const forwarder = new BesForwarder(parseForwardUrl(url));
+    this.forwarders.push(forwarder);
+    return forwarder;
+  }
+
   /** The redactor of an invocation (the runner masks the console with the same secrets). */
   redactorFor(invocationId: string): Redactor {
     return this.state(invocationId).redactor;

@@ -9,6 +9,7 @@ import type { Disposable } from '../util/emitter';
 import { applyExecLog, markExecLogUnavailable } from './apply-exec-log';
 import { ChangeBatcher } from './change-batcher';
 import { InvocationRecord, newInvocation } from './invocation-record';
+import { compareProcesses, parseProcessesLine } from './processes';
 import { summarize } from './summary';
 import type {
   Action,
@@ -63,6 +64,17 @@ export class BuildModel implements BuildModelView {
   setBesError(invocationId: string, error: BesError | null): void {
     const record = this.record(invocationId);
     record.invocation.besError = error;
+    record.touch();
+  }
+
+  /** Bazel's processes line from the console, where BEP did not deliver it (sink died). */
+  setBazelProcessesFromConsole(invocationId: string, consoleText: string): void {
+    const record = this.record(invocationId);
+    const inv = record.invocation;
+    if (inv.processes.bazel !== null) return;
+    inv.processes.bazel = parseProcessesLine(consoleText);
+    if (inv.execLog === 'joined')
+      inv.processes.mismatch = compareProcesses(inv.processes.byRunner, inv.processes.bazel);
     record.touch();
   }
 

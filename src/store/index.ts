@@ -1,0 +1,8 @@
+export {
+  DEFAULT_LIMITS,
+  HistoryStore,
+  outputSetKey,
+  type StoreLimits,
+  type StoredInvocation,
+} from './history-store';
+export { spawnToJson, spawnsToJsonLog, type Redact } from './spawn-json';
