@@ -1,14 +1,11 @@
 import type { SpawnFile } from './types';
 
 /**
- * What a compact log's interned entries become once read: inputs (a file, an unresolved
- * symlink, a directory, a runfiles tree) and the nested sets that group them. Spawns refer to
- * them by id; they are kept for the whole read because any later spawn may refer to them.
+ * What a compact log's interned entries become once read: inputs (a file or unresolved
+ * symlink, kept as the SpawnFile itself; a directory; a runfiles tree) and the nested sets that
+ * group them. Spawns refer to them by id; they are kept for the whole read because any later
+ * spawn may refer to them, so they are kept small: one object per file plus its digest.
  */
-export class FileInput {
-  constructor(readonly file: SpawnFile) {}
-}
-
 export class DirectoryInput {
   constructor(
     readonly path: string,
@@ -31,7 +28,7 @@ export class RunfilesInput {
   ) {}
 }
 
-export type Input = FileInput | DirectoryInput | RunfilesInput;
+export type Input = SpawnFile | DirectoryInput | RunfilesInput;
 
 /** A nested set of inputs: `transitive` sets first, then `direct` ids, in post-order. */
 export class InputSet {
@@ -51,6 +48,10 @@ export class SymlinkEntrySet {
 
 export type Entry = Input | InputSet | SymlinkEntrySet;
 
-export function inputPath(input: Input): string {
-  return input instanceof FileInput ? input.file.path : input.path;
+export function isSet(entry: Entry): entry is InputSet | SymlinkEntrySet {
+  return entry instanceof InputSet || entry instanceof SymlinkEntrySet;
+}
+
+export function isFile(input: Input): input is SpawnFile {
+  return !(input instanceof DirectoryInput) && !(input instanceof RunfilesInput);
 }

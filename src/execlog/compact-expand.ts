@@ -1,10 +1,9 @@
 import {
   DirectoryInput,
-  FileInput,
   InputSet,
   RunfilesInput,
   SymlinkEntrySet,
-  inputPath,
+  isFile,
   type Entry,
   type Input,
 } from './compact-entries';
@@ -25,7 +24,7 @@ export interface InvocationInfo {
  */
 export class CompactExpander {
   constructor(
-    private readonly entries: ReadonlyMap<number, Entry>,
+    private readonly entries: readonly (Entry | undefined)[],
     private readonly invocation: InvocationInfo,
   ) {}
 
@@ -49,8 +48,8 @@ export class CompactExpander {
   }
 
   filesOf(input: Input): readonly SpawnFile[] {
-    if (input instanceof FileInput) return [input.file];
     if (input instanceof DirectoryInput) return input.files;
+    if (isFile(input)) return [input];
     return (input.expanded ??= this.reconstructRunfiles(input));
   }
 
@@ -61,7 +60,7 @@ export class CompactExpander {
     const stack = [setId];
     while (stack.length > 0) {
       const id = stack.pop() as number;
-      const set = this.entries.get(id) as InputSet;
+      const set = this.entries[id] as InputSet;
       const visits = state.get(id);
       if (visits === undefined) {
         // First visit: come back to this set after its transitive sets.
@@ -75,7 +74,7 @@ export class CompactExpander {
         for (const inputId of set.direct) {
           if (seenInputs.has(inputId)) continue;
           seenInputs.add(inputId);
-          visit(this.entries.get(inputId) as Input);
+          visit(this.entries[inputId] as Input);
         }
       }
     }
@@ -87,7 +86,7 @@ export class CompactExpander {
     const stack = [setId];
     while (stack.length > 0) {
       const id = stack.pop() as number;
-      const set = this.entries.get(id) as SymlinkEntrySet;
+      const set = this.entries[id] as SymlinkEntrySet;
       const visits = state.get(id);
       if (visits === undefined) {
         state.set(id, 0);
@@ -124,7 +123,7 @@ export class CompactExpander {
     addSymlinks(tree.symlinksId, false);
     this.visitInputs(tree.inputSetId, (input) => {
       // Bug-for-bug with Bazel: an empty non-external directory still counts as a workspace entry.
-      if (runfilesLocation(inputPath(input), this.invocation).repo === null) hasWorkspaceDir = true;
+      if (runfilesLocation(input.path, this.invocation).repo === null) hasWorkspaceDir = true;
       for (const file of this.filesOf(input)) {
         for (const relative of runfilesPaths(
           file.path,
@@ -152,9 +151,9 @@ export class CompactExpander {
 
   private symlinkTargetFiles(path: string, targetId: number): SpawnFile[] {
     if (targetId === 0) return [emptyFile(path)];
-    const target = this.entries.get(targetId) as Input;
-    if (target instanceof FileInput) return [{ ...target.file, path }];
-    const base = inputPath(target);
+    const target = this.entries[targetId] as Input;
+    if (isFile(target)) return [{ ...target, path }];
+    const base = target.path;
     return this.filesOf(target).map((file) => ({
       ...file,
       path: path + file.path.slice(base.length),

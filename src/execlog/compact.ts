@@ -2,32 +2,101 @@ import { Decompress } from 'fzstd';
 import { tools } from '../gen/protos';
 import { DelimitedSplitter } from '../util/delimited-splitter';
 import { InputError } from '../util/errors';
+import { int64ToNumber } from '../util/int64';
 import {
   DirectoryInput,
-  FileInput,
   InputSet,
   RunfilesInput,
   SymlinkEntrySet,
+  isFile,
+  isSet,
   type Entry,
   type Input,
 } from './compact-entries';
 import { CompactExpander, type InvocationInfo } from './compact-expand';
-import { durationMessageMs } from './spawn-exec';
 import type { Spawn, SpawnDigest, SpawnFile } from './types';
+import { WireReader } from './wire';
 
-const ExecLogEntry = tools.protos.ExecLogEntry;
-type EntryMessage = tools.protos.ExecLogEntry.$Properties;
+const protos = tools.protos.ExecLogEntry;
 
 /** The zstd frame magic number, little-endian: how a compact log starts. */
 export const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 
-function digestOf(d: tools.protos.Digest.$Properties | null | undefined): SpawnDigest | null {
-  if (!d || !d.hash) return null;
-  return { hash: d.hash, sizeBytes: d.sizeBytes ?? 0 };
+/** ExecLogEntry field numbers (proto/spawn.proto). */
+const enum EntryField {
+  Id = 1,
+  Invocation = 2,
+  File = 3,
+  Directory = 4,
+  UnresolvedSymlink = 5,
+  InputSet = 6,
+  Spawn = 7,
+  SymlinkAction = 8,
+  SymlinkEntrySet = 9,
+  RunfilesTree = 10,
 }
 
-function fileEntry(path: string, d: tools.protos.Digest.$Properties | null | undefined): SpawnFile {
-  return { path, digest: digestOf(d), isTool: false, symlinkTarget: null };
+function readDigest(r: WireReader): SpawnDigest | null {
+  let hash = '';
+  let sizeBytes = 0;
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === 0x0a) hash = r.string();
+    else if (tag === 0x10) sizeBytes = r.varint();
+    else r.skip(tag & 7);
+  }
+  return hash ? { hash, sizeBytes } : null;
+}
+
+/** A Duration message in ms: 1 seconds, 2 nanos. */
+function readDuration(r: WireReader): number {
+  let seconds = 0;
+  let nanos = 0;
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === 0x08) seconds = r.varint();
+    else if (tag === 0x10) nanos = r.int32();
+    else r.skip(tag & 7);
+  }
+  return seconds * 1000 + Math.round(nanos / 1e6);
+}
+
+/**
+ * SpawnMetrics: the spawn's wall time is 1 total_time (cache lookup and upload included),
+ * else 8 execution_wall_time; null when neither is there.
+ */
+function readWallTime(r: WireReader): number | null {
+  let total: number | null = null;
+  let execution: number | null = null;
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === 0x0a) total = readDuration(r.message());
+    else if (tag === 0x42) execution = readDuration(r.message());
+    else r.skip(tag & 7);
+  }
+  return total ?? execution;
+}
+
+function file(path: string, digest: SpawnDigest | null): SpawnFile {
+  return { path, digest, isTool: false, symlinkTarget: null };
+}
+
+/** ExecLogEntry.File: 1 path, 2 digest. */
+function readFile(r: WireReader, prefix: string): SpawnFile {
+  let path = '';
+  let digest: SpawnDigest | null = null;
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === 0x0a) path = r.string();
+    else if (tag === 0x12) digest = readDigest(r.message());
+    else r.skip(tag & 7);
+  }
+  return file(prefix + path, digest);
+}
+
+function digestOf(d: tools.protos.Digest.$Properties | null | undefined): SpawnDigest | null {
+  if (!d || !d.hash) return null;
+  return { hash: d.hash, sizeBytes: int64ToNumber(d.sizeBytes) };
 }
 
 /**
@@ -37,12 +106,15 @@ function fileEntry(path: string, d: tools.protos.Digest.$Properties | null | und
  * spawn's inputs are expanded only when first read, because logs with 10^5 spawns share most
  * input sets and most readers never look at every spawn's inputs.
  *
+ * Every reference is checked when its entry is read (Bazel writes an entry after everything it
+ * refers to), so damage is reported where it is and lazy expansion cannot fail later.
+ *
  * Offsets in errors count decompressed bytes for record damage (where the record starts) and
  * compressed bytes for zstd damage (the start of the chunk being decompressed).
  */
 export class CompactLogDecoder {
   error: InputError | null = null;
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries: (Entry | undefined)[] = [];
   private readonly invocation: InvocationInfo = {
     workspaceRunfilesDirectory: '',
     siblingRepositoryLayout: false,
@@ -55,6 +127,8 @@ export class CompactLogDecoder {
   private out: Spawn[] = [];
   /** Set by the zstd callback: errors there must surface from push/finish. */
   private recordError: InputError | null = null;
+  /** Offset of the record being interpreted, for errors. */
+  private recordOffset = 0;
 
   constructor(private readonly source?: string) {
     this.splitter = new DelimitedSplitter(source);
@@ -111,178 +185,361 @@ export class CompactLogDecoder {
   }
 
   private onRecord(offset: number, bytes: Uint8Array): void {
-    let entry: EntryMessage;
+    this.recordOffset = offset;
+    const buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      entry = ExecLogEntry.decode(bytes);
+      this.interpret(new WireReader(buf, 0, buf.length));
     } catch (err) {
-      throw new InputError(
+      if (err instanceof InputError) throw err;
+      throw this.fail(
         `malformed ExecLogEntry: ${err instanceof Error ? err.message : String(err)}`,
-        this.source,
-        offset,
       );
     }
-    this.interpret(entry, offset);
   }
 
-  private interpret(entry: EntryMessage, offset: number): void {
-    const id = entry.id ?? 0;
-    const fail = (message: string): never => {
-      throw new InputError(message, this.source, offset);
-    };
-    const store = (value: Entry) => {
-      if (id === 0) return; // Never referenced.
-      if (this.entries.has(id)) fail(`entry id ${id} appears twice`);
-      this.entries.set(id, value);
-    };
-    const input = (ref: number, what: string): Input => {
-      const e = this.entries.get(ref);
-      if (e instanceof InputSet || e instanceof SymlinkEntrySet || e === undefined) {
-        return fail(`${what} refers to entry ${ref}, which is ${e ? 'not an input' : 'missing'}`);
-      }
-      return e;
-    };
-    const setRef = (
-      ref: number | null | undefined,
-      kind: typeof InputSet | typeof SymlinkEntrySet,
-      what: string,
-    ) => {
-      if (!ref) return 0;
-      if (!(this.entries.get(ref) instanceof kind)) {
-        fail(
-          `${what} refers to entry ${ref}, which is ${this.entries.has(ref) ? 'of another kind' : 'missing'}`,
-        );
-      }
-      return ref;
-    };
+  private fail(message: string): InputError {
+    return new InputError(message, this.source, this.recordOffset);
+  }
 
-    if (entry.invocation) {
-      this.invocation.workspaceRunfilesDirectory =
-        entry.invocation.workspaceRunfilesDirectory ?? '';
-      this.invocation.siblingRepositoryLayout = entry.invocation.siblingRepositoryLayout ?? false;
-    } else if (entry.file) {
-      store(new FileInput(fileEntry(entry.file.path ?? '', entry.file.digest)));
-    } else if (entry.unresolvedSymlink) {
-      const target = entry.unresolvedSymlink.targetPath ?? '';
-      store(
-        new FileInput({
-          path: entry.unresolvedSymlink.path ?? '',
-          digest: null,
-          isTool: false,
-          symlinkTarget: target,
-        }),
-      );
-    } else if (entry.directory) {
-      const dir = entry.directory.path ?? '';
-      store(
-        new DirectoryInput(
-          dir,
-          (entry.directory.files ?? []).map((f) => fileEntry(`${dir}/${f.path ?? ''}`, f.digest)),
-        ),
-      );
-    } else if (entry.inputSet) {
-      const s = entry.inputSet;
-      // 8.x lists every kind in input_ids; 7.x split them into three fields.
-      const direct = [
-        ...(s.inputIds ?? []),
-        ...(s.fileIds ?? []),
-        ...(s.directoryIds ?? []),
-        ...(s.unresolvedSymlinkIds ?? []),
-      ];
-      for (const ref of direct) input(ref, `input set ${id}`);
-      const transitive = (s.transitiveSetIds ?? []).map((ref) =>
-        setRef(ref, InputSet, `input set ${id}`),
-      );
-      store(new InputSet(direct, transitive));
-    } else if (entry.symlinkEntrySet) {
-      const s = entry.symlinkEntrySet;
-      const direct = Object.entries(s.directEntries ?? {}).map(([path, ref]): [string, number] => {
-        if (ref !== 0) input(ref, `symlink set ${id}`);
-        return [path, ref];
-      });
-      const transitive = (s.transitiveSetIds ?? []).map((ref) =>
-        setRef(ref, SymlinkEntrySet, `symlink set ${id}`),
-      );
-      store(new SymlinkEntrySet(direct, transitive));
-    } else if (entry.runfilesTree) {
-      const t = entry.runfilesTree;
-      const what = `runfiles tree ${id}`;
-      store(
-        new RunfilesInput(
-          t.path ?? '',
-          setRef(t.inputSetId, InputSet, what),
-          setRef(t.symlinksId, SymlinkEntrySet, what),
-          setRef(t.rootSymlinksId, SymlinkEntrySet, what),
-          t.emptyFiles ?? [],
-          t.repoMappingManifest ? fileEntry('_repo_mapping', t.repoMappingManifest.digest) : null,
-          t.legacyExternalRunfiles ?? false,
-        ),
-      );
-    } else if (entry.spawn) {
-      this.out.push(this.spawnOf(entry.spawn, input, setRef));
+  private interpret(r: WireReader): void {
+    let id = 0;
+    let value: Entry | null = null;
+    while (!r.done) {
+      const tag = r.varint();
+      const field = tag >>> 3;
+      if (field === EntryField.Id && (tag & 7) === 0) {
+        id = r.varint();
+        continue;
+      }
+      if ((tag & 7) !== 2) {
+        r.skip(tag & 7);
+        continue;
+      }
+      switch (field) {
+        case EntryField.File:
+          value = readFile(r.message(), '');
+          break;
+        case EntryField.InputSet:
+          value = this.readInputSet(r.message());
+          break;
+        case EntryField.Spawn:
+          this.out.push(this.readSpawn(r.message()));
+          break;
+        case EntryField.Directory:
+          value = this.readDirectory(r.message());
+          break;
+        case EntryField.UnresolvedSymlink: {
+          const s = protos.UnresolvedSymlink.decode(r.bytes());
+          value = {
+            path: s.path ?? '',
+            digest: null,
+            isTool: false,
+            symlinkTarget: s.targetPath ?? '',
+          };
+          break;
+        }
+        case EntryField.Invocation: {
+          const inv = protos.Invocation.decode(r.bytes());
+          this.invocation.workspaceRunfilesDirectory = inv.workspaceRunfilesDirectory ?? '';
+          this.invocation.siblingRepositoryLayout = inv.siblingRepositoryLayout ?? false;
+          break;
+        }
+        case EntryField.SymlinkEntrySet:
+          value = this.readSymlinkEntrySet(protos.SymlinkEntrySet.decode(r.bytes()));
+          break;
+        case EntryField.RunfilesTree:
+          value = this.readRunfilesTree(protos.RunfilesTree.decode(r.bytes()));
+          break;
+        default:
+          // Symlink actions run no process; unknown kinds from newer Bazel are skipped.
+          r.skip(2);
+      }
     }
-    // Symlink actions run no process; unknown entry kinds from newer Bazel are skipped.
+    if (value !== null && id !== 0) {
+      if (this.entries[id] !== undefined) throw this.fail(`entry id ${id} appears twice`);
+      this.entries[id] = value;
+    }
   }
 
-  private spawnOf(
-    s: tools.protos.ExecLogEntry.Spawn.$Properties,
-    input: (ref: number, what: string) => Input,
-    setRef: (ref: number | null | undefined, kind: typeof InputSet, what: string) => number,
-  ): Spawn {
+  private input(ref: number, what: string): Input {
+    const e = this.entries[ref];
+    if (e === undefined || isSet(e)) {
+      throw this.fail(`${what} refers to entry ${ref}, which is ${e ? 'not an input' : 'missing'}`);
+    }
+    return e;
+  }
+
+  private setRef(
+    ref: number,
+    kind: typeof InputSet | typeof SymlinkEntrySet,
+    what: string,
+  ): number {
+    if (ref !== 0 && !(this.entries[ref] instanceof kind)) {
+      throw this.fail(
+        `${what} refers to entry ${ref}, which is ${this.entries[ref] ? 'of another kind' : 'missing'}`,
+      );
+    }
+    return ref;
+  }
+
+  /** InputSet: 5 input_ids (8.x); 1 file_ids, 2 directory_ids, 3 unresolved_symlink_ids (7.x); 4 transitive_set_ids. */
+  private readInputSet(r: WireReader): InputSet {
+    const direct: number[] = [];
+    const dirs: number[] = [];
+    const symlinks: number[] = [];
+    const transitive: number[] = [];
+    while (!r.done) {
+      const tag = r.varint();
+      const field = tag >>> 3;
+      if (field === 5 || field === 1) r.uint32s(tag & 7, direct);
+      else if (field === 2) r.uint32s(tag & 7, dirs);
+      else if (field === 3) r.uint32s(tag & 7, symlinks);
+      else if (field === 4) r.uint32s(tag & 7, transitive);
+      else r.skip(tag & 7);
+    }
+    if (dirs.length > 0) direct.push(...dirs);
+    if (symlinks.length > 0) direct.push(...symlinks);
+    for (const ref of direct) this.input(ref, 'input set');
+    for (const ref of transitive) this.setRef(ref, InputSet, 'input set');
+    return new InputSet(direct, transitive);
+  }
+
+  private readDirectory(r: WireReader): DirectoryInput {
+    let path = '';
+    const children: WireReader[] = [];
+    while (!r.done) {
+      const tag = r.varint();
+      if (tag === 0x0a) path = r.string();
+      else if (tag === 0x12) children.push(r.message());
+      else r.skip(tag & 7);
+    }
+    // Child paths are relative to the directory, which may come after them in the message.
+    return new DirectoryInput(
+      path,
+      children.map((c) => readFile(c, `${path}/`)),
+    );
+  }
+
+  private readSymlinkEntrySet(
+    s: tools.protos.ExecLogEntry.SymlinkEntrySet.$Properties,
+  ): SymlinkEntrySet {
+    const direct = Object.entries(s.directEntries ?? {}).map(([path, ref]): [string, number] => {
+      if (ref !== 0) this.input(ref, 'symlink entry set');
+      return [path, ref];
+    });
+    const transitive = (s.transitiveSetIds ?? []).map((ref) =>
+      this.setRef(ref, SymlinkEntrySet, 'symlink entry set'),
+    );
+    return new SymlinkEntrySet(direct, transitive);
+  }
+
+  private readRunfilesTree(t: tools.protos.ExecLogEntry.RunfilesTree.$Properties): RunfilesInput {
+    const what = 'runfiles tree';
+    return new RunfilesInput(
+      t.path ?? '',
+      this.setRef(t.inputSetId ?? 0, InputSet, what),
+      this.setRef(t.symlinksId ?? 0, SymlinkEntrySet, what),
+      this.setRef(t.rootSymlinksId ?? 0, SymlinkEntrySet, what),
+      t.emptyFiles ?? [],
+      t.repoMappingManifest ? file('_repo_mapping', digestOf(t.repoMappingManifest.digest)) : null,
+      t.legacyExternalRunfiles ?? false,
+    );
+  }
+
+  /** Spawn fields: see `ExecLogEntry.Spawn` in proto/spawn.proto. */
+  private readSpawn(r: WireReader): Spawn {
     const index = this.spawnCount++;
     const what = `spawn ${index}`;
-    const inputSetId = setRef(s.inputSetId, InputSet, what);
-    const toolSetId = setRef(s.toolSetId, InputSet, what);
-    const listed = new Set<string>();
+    const args: string[] = [];
+    const env: { name: string; value: string }[] = [];
+    let platform: { name: string; value: string }[] = [];
+    let inputSetId = 0;
+    let toolSetId = 0;
+    const listed: string[] = [];
     const actual: SpawnFile[] = [];
-    for (const o of s.outputs ?? []) {
-      const ref = o.outputId || o.fileId || o.directoryId || o.unresolvedSymlinkId || 0;
-      if (ref !== 0) {
-        const out = input(ref, `${what} output`);
-        if (out instanceof FileInput) {
-          listed.add(out.file.path);
-          actual.push(out.file);
-        } else {
-          listed.add(out.path);
-          actual.push(...this.expander.filesOf(out));
+    let label = '';
+    let mnemonic = '';
+    let exitCode = 0;
+    let status = '';
+    let runner = '';
+    let cacheHit = false;
+    let remotable = false;
+    let cacheable = false;
+    let remoteCacheable = false;
+    let digest: SpawnDigest | null = null;
+    let timeoutMillis = 0;
+    let wallTimeMs: number | null = null;
+    while (!r.done) {
+      const tag = r.varint();
+      switch (tag) {
+        case 0x0a: // 1 args
+          args.push(r.string());
+          break;
+        case 0x12: {
+          // 2 env_vars: 1 name, 2 value
+          const e = r.message();
+          let name = '';
+          let value = '';
+          while (!e.done) {
+            const t = e.varint();
+            if (t === 0x0a) name = e.string();
+            else if (t === 0x12) value = e.string();
+            else e.skip(t & 7);
+          }
+          env.push({ name, value });
+          break;
         }
-      } else if (o.invalidOutputPath) {
-        listed.add(o.invalidOutputPath);
+        case 0x1a: // 3 platform
+          platform = (tools.protos.Platform.decode(r.bytes()).properties ?? []).map((p) => ({
+            name: p.name ?? '',
+            value: p.value ?? '',
+          }));
+          break;
+        case 0x20: // 4 input_set_id
+          inputSetId = this.setRef(r.varint(), InputSet, what);
+          break;
+        case 0x28: // 5 tool_set_id
+          toolSetId = this.setRef(r.varint(), InputSet, what);
+          break;
+        case 0x32: // 6 outputs
+          this.readOutput(r.message(), listed, actual, what);
+          break;
+        case 0x3a: // 7 target_label
+          label = r.string();
+          break;
+        case 0x42: // 8 mnemonic
+          mnemonic = r.string();
+          break;
+        case 0x48: // 9 exit_code
+          exitCode = r.int32();
+          break;
+        case 0x52: // 10 status
+          status = r.string();
+          break;
+        case 0x5a: // 11 runner
+          runner = r.string();
+          break;
+        case 0x60: // 12 cache_hit
+          cacheHit = r.varint() !== 0;
+          break;
+        case 0x68: // 13 remotable
+          remotable = r.varint() !== 0;
+          break;
+        case 0x70: // 14 cacheable
+          cacheable = r.varint() !== 0;
+          break;
+        case 0x78: // 15 remote_cacheable
+          remoteCacheable = r.varint() !== 0;
+          break;
+        case 130: // 16 digest (tags from field 16 on take two varint bytes)
+          digest = readDigest(r.message());
+          break;
+        case 136: // 17 timeout_millis
+          timeoutMillis = r.varint();
+          break;
+        case 146: // 18 metrics
+          wallTimeMs = readWallTime(r.message());
+          break;
+        default:
+          r.skip(tag & 7);
       }
     }
-    const expander = this.expander;
-    let inputs: readonly SpawnFile[] | undefined;
-    const metrics = s.metrics;
-    return {
-      index,
-      mnemonic: s.mnemonic ?? '',
-      label: s.targetLabel ? s.targetLabel : null,
-      progressMessage: null,
-      args: s.args ?? [],
-      env: (s.envVars ?? []).map((v) => ({ name: v.name ?? '', value: v.value ?? '' })),
-      platform: (s.platform?.properties ?? []).map((p) => ({
-        name: p.name ?? '',
-        value: p.value ?? '',
-      })),
-      // Expanded on first read and kept: an own enumerable getter, so JSON.stringify and
-      // object spread still see the inputs.
-      get inputs(): readonly SpawnFile[] {
-        return (inputs ??= expandInputs(expander, inputSetId, toolSetId));
+    return new CompactSpawn(
+      {
+        index,
+        mnemonic,
+        label: label ? label : null,
+        progressMessage: null,
+        args,
+        env,
+        platform,
+        listedOutputs: listed.length > 1 ? [...new Set(listed)].sort() : listed,
+        actualOutputs: actual,
+        runner,
+        cacheHit,
+        status,
+        exitCode,
+        remotable,
+        cacheable,
+        remoteCacheable,
+        timeoutMillis,
+        digest,
+        wallTimeMs,
       },
-      listedOutputs: [...listed].sort(),
-      actualOutputs: actual,
-      runner: s.runner ?? '',
-      cacheHit: s.cacheHit ?? false,
-      status: s.status ?? '',
-      exitCode: s.exitCode ?? 0,
-      remotable: s.remotable ?? false,
-      cacheable: s.cacheable ?? false,
-      remoteCacheable: s.remoteCacheable ?? false,
-      timeoutMillis: s.timeoutMillis ?? 0,
-      digest: digestOf(s.digest),
-      wallTimeMs: metrics
-        ? (durationMessageMs(metrics.totalTime) ?? durationMessageMs(metrics.executionWallTime))
-        : null,
-    };
+      this.expander,
+      inputSetId,
+      toolSetId,
+    );
+  }
+
+  /** Output: 5 output_id (8.x) or 1 file_id / 2 directory_id / 3 unresolved_symlink_id (7.x); 4 invalid_output_path. */
+  private readOutput(r: WireReader, listed: string[], actual: SpawnFile[], what: string): void {
+    while (!r.done) {
+      const tag = r.varint();
+      const field = tag >>> 3;
+      if ((field === 5 || field === 1 || field === 2 || field === 3) && (tag & 7) === 0) {
+        const out = this.input(r.varint(), `${what} output`);
+        listed.push(out.path);
+        if (isFile(out)) actual.push(out);
+        else actual.push(...this.expander.filesOf(out));
+      } else if (field === 4 && (tag & 7) === 2) {
+        listed.push(r.string());
+      } else r.skip(tag & 7);
+    }
+  }
+}
+
+/**
+ * A spawn of a compact log. Its inputs are expanded on first read and then kept. The getter
+ * lives on the prototype (an own accessor per object would cost V8 a hidden class per spawn,
+ * several times the memory of the spawn itself), so JSON.stringify sees `inputs` through
+ * `toJSON`, but an object spread does not: read `spawn.inputs`.
+ */
+class CompactSpawn implements Spawn {
+  index!: number;
+  mnemonic!: string;
+  label!: string | null;
+  progressMessage!: string | null;
+  args!: readonly string[];
+  env!: readonly { name: string; value: string }[];
+  platform!: readonly { name: string; value: string }[];
+  listedOutputs!: readonly string[];
+  actualOutputs!: readonly SpawnFile[];
+  runner!: string;
+  cacheHit!: boolean;
+  status!: string;
+  exitCode!: number;
+  remotable!: boolean;
+  cacheable!: boolean;
+  remoteCacheable!: boolean;
+  timeoutMillis!: number;
+  digest!: SpawnDigest | null;
+  wallTimeMs!: number | null;
+  #inputs: readonly SpawnFile[] | null = null;
+  readonly #expander: CompactExpander;
+  readonly #inputSetId: number;
+  readonly #toolSetId: number;
+
+  constructor(
+    fields: Omit<Spawn, 'inputs'>,
+    expander: CompactExpander,
+    inputSetId: number,
+    toolSetId: number,
+  ) {
+    Object.assign(this, fields);
+    this.#expander = expander;
+    this.#inputSetId = inputSetId;
+    this.#toolSetId = toolSetId;
+  }
+
+  get inputs(): readonly SpawnFile[] {
+    return (this.#inputs ??= expandInputs(this.#expander, this.#inputSetId, this.#toolSetId));
+  }
+
+  toJSON(): Spawn {
+    return { ...this, inputs: this.inputs };
   }
 }
 

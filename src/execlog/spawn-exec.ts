@@ -1,5 +1,6 @@
 import type { tools } from '../gen/protos';
 import { InputError } from '../util/errors';
+import { int64ToNumber } from '../util/int64';
 import type { Spawn, SpawnDigest, SpawnFile } from './types';
 
 type Message = tools.protos.SpawnExec.$Properties;
@@ -8,12 +9,12 @@ type DurationLike = { seconds?: number | null; nanos?: number | null } | null | 
 /** Milliseconds of a protobuf Duration message, or null when absent. */
 export function durationMessageMs(d: DurationLike): number | null {
   if (!d) return null;
-  return (d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6);
+  return int64ToNumber(d.seconds) * 1000 + Math.round((d.nanos ?? 0) / 1e6);
 }
 
 function digestOf(d: tools.protos.Digest.$Properties | null | undefined): SpawnDigest | null {
   if (!d || !d.hash) return null;
-  return { hash: d.hash, sizeBytes: d.sizeBytes ?? 0 };
+  return { hash: d.hash, sizeBytes: int64ToNumber(d.sizeBytes) };
 }
 
 function fileOf(f: tools.protos.File.$Properties): SpawnFile {
@@ -52,7 +53,7 @@ export function spawnFromMessage(m: Message, index: number): Spawn {
     remotable: m.remotable ?? false,
     cacheable: m.cacheable ?? false,
     remoteCacheable: m.remoteCacheable ?? false,
-    timeoutMillis: m.timeoutMillis ?? 0,
+    timeoutMillis: int64ToNumber(m.timeoutMillis),
     digest: digestOf(m.digest),
     wallTimeMs: metrics
       ? (durationMessageMs(metrics.totalTime) ?? durationMessageMs(metrics.executionWallTime))
