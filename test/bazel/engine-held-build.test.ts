@@ -1,0 +1,135 @@
+// Builds held at the example's gate target: SIGINT cancels (Bazel exits 8, the invocation is
+// interrupted); a sink killed mid-build gives besError plus the real result and nothing hangs.
+// Also measures the delay from an action's end (its output's mtime) to the model update.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { BesSink } from '../../src/bes/sink';
+import { BuildModel } from '../../src/model/build-model';
+import { runBuild, type BuildResult } from '../../src/runner/build-session';
+import {
+  createWorkspace,
+  gateArgs,
+  requireBazel,
+  scrubbedEnv,
+  startHeldBuild,
+  type Workspace,
+} from '../helpers/bazel';
+import { pollUntil } from '../helpers/poll-until';
+import { rblBuildWrapper } from '../helpers/scenarios';
+import { rblCommand, summaryOf } from './engine-rbl';
+
+function sinkStream(): PassThrough & { text: () => string } {
+  const chunks: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  return Object.assign(stream, { text: () => chunks.join('') });
+}
+
+/** Arms the gate like the harness's startHeldBuild does, for a build run in this process. */
+function armGate(ws: Workspace): string {
+  fs.rmSync(ws.gateFile, { force: true });
+  fs.rmSync(`${ws.gateFile}.reached`, { force: true });
+  fs.writeFileSync(
+    path.join(ws.dir, 'gate', 'nonce.txt'),
+    `${process.pid}-${Date.now()}-${Math.random()}\n`,
+  );
+  return `${ws.gateFile}.reached`;
+}
+
+describe('engine: held builds (real Bazel)', function () {
+  this.timeout(10 * 60_000);
+  let ws: Workspace;
+
+  before(() => {
+    requireBazel();
+    ws = createWorkspace('engine-held');
+  });
+
+  it('SIGINT to rbl build cancels the build: exit 8, invocation interrupted, unfinished targets aborted', async () => {
+    const held = startHeldBuild(ws, { wrapper: rblBuildWrapper(rblCommand(), 'rbl-sigint') });
+    await held.reached();
+    held.signal('SIGINT');
+    const run = await held.result;
+    assert.equal(run.exitCode, 8, run.stderr.slice(-3000));
+    const summary = summaryOf(run.stdout);
+    assert.equal(summary.exitCode, 8);
+    assert.equal(summary.state, 'interrupted');
+    assert.equal(summary.besError, null);
+    const after = summary.targets.find((t) => t.label === '//gate:after_gate');
+    assert.ok(after, JSON.stringify(summary.targets));
+    assert.equal(after.success, null);
+  });
+
+  it('a sink that dies mid-build: besError set, the real result reported, nothing hangs', async () => {
+    const reached = armGate(ws);
+    let sink: BesSink | null = null;
+    const out = sinkStream();
+    const build = runBuild({
+      argv: ['build', ...gateArgs(ws), '//gate:after_gate'],
+      cwd: ws.dir,
+      env: scrubbedEnv(),
+      bazel: requireBazel(),
+      stdout: out,
+      stderr: out,
+      store: null,
+      besTimeoutSecs: 20,
+      onStarted: (info) => {
+        sink = info.sink;
+      },
+    });
+    let result: BuildResult;
+    try {
+      await pollUntil(() => fs.existsSync(reached), {
+        timeoutMs: 180_000,
+        what: 'the gate to be reached',
+      });
+      assert.ok(sink);
+      (sink as BesSink).kill();
+    } finally {
+      fs.writeFileSync(ws.gateFile, 'open\n');
+      result = await build;
+    }
+    assert.ok(
+      result.bazelExitCode === 38 || result.bazelExitCode === 45,
+      `Bazel exited ${result.bazelExitCode}\n${out.text().slice(-3000)}`,
+    );
+    assert.equal(result.exitCode, 0, 'the build itself succeeded');
+    assert.equal(result.summary.exitCode, 0);
+    assert.ok(result.summary.besError);
+    assert.match(result.summary.besError.message, /Build Event Protocol upload/);
+    assert.equal(result.summary.besError.bazelExitCode, result.bazelExitCode);
+  });
+
+  it('delivers each finished action to the model within moments of its end (measured)', async () => {
+    const model = new BuildModel();
+    const out = sinkStream();
+    fs.writeFileSync(path.join(ws.dir, 'gen', 'input.txt'), `delay probe ${Date.now()}\n`);
+    const result = await runBuild({
+      argv: ['build', '--action_env=GREETING=delay', '//gen:all', '//env:all'],
+      cwd: ws.dir,
+      env: scrubbedEnv(),
+      bazel: requireBazel(),
+      stdout: out,
+      stderr: out,
+      store: null,
+      model,
+    });
+    assert.equal(result.exitCode, 0, out.text().slice(-3000));
+    const genrules = model
+      .actions(result.summary.invocationId)
+      .filter((a) => a.mnemonic === 'Genrule' && a.primaryOutput);
+    assert.ok(genrules.length >= 3);
+    const delays = genrules.map((a) => {
+      const mtime = fs.statSync(path.join(ws.dir, a.primaryOutput ?? '')).mtimeMs;
+      return (a.finishedAt ?? 0) - mtime;
+    });
+    process.stderr.write(
+      `engine: action end -> model update delays (ms): ${delays.map((d) => d.toFixed(0)).join(', ')}\n`,
+    );
+    // Speed is not asserted: only that the update came after the action ended, not before.
+    for (const d of delays)
+      assert.ok(d > -50, `model update ${d} ms before the output was written`);
+  });
+});
