@@ -57,6 +57,11 @@ export class BuildSession implements vscode.Disposable {
       this.output.finishBuild();
       this.output.note(`bazel ${request.command} exited with ${exitCode}`);
       return exitCode;
+    } catch (err) {
+      this.output.finishBuild();
+      this.output.note(`the build failed to run: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(`Remote Build Lens: ${errorMessage(err)}`);
+      return undefined;
     } finally {
       this.running = undefined;
       void vscode.commands.executeCommand('setContext', CONTEXT_BUILDING, false);

@@ -54,7 +54,10 @@ describe('editor in a real VS Code (code-server + Chromium)', function () {
   before(async function () {
     rig = requireRig(this);
     browser = await launchBrowser(rig);
-    server = await startCodeServer(rig, { workspace, env: { RBL_HOST_RESULTS_DIR: hostResults } });
+    server = await startCodeServer(rig, {
+      workspace,
+      env: { RBL_HOST_RESULTS_DIR: hostResults, RBL_REPO_ROOT: repoRoot() },
+    });
   });
 
   after(async () => {
@@ -80,6 +83,13 @@ describe('editor in a real VS Code (code-server + Chromium)', function () {
       fs.readFileSync(path.join(hostResults, 'activation.json'), 'utf8'),
     ) as { activationMs: number };
     console.log(`      activate() took ${activation.activationMs.toFixed(1)} ms`);
+    const refresh = JSON.parse(
+      fs.readFileSync(path.join(hostResults, 'tree-refresh-rate.json'), 'utf8'),
+    ) as { events: number; seconds: number; fires: number; partial: number; perSecond: number };
+    console.log(
+      `      tree refreshes under a fast stream: ${refresh.fires} in ${refresh.seconds.toFixed(2)} s ` +
+        `for ${refresh.events} events (${refresh.perSecond.toFixed(1)}/s, ${refresh.partial} partial)`,
+    );
   });
 
   it('shows the Builds view with its welcome text and no status item before any build', async function () {

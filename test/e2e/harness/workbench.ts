@@ -83,13 +83,36 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Types into an open quick pick and accepts. */
-  async answerQuickPick(text: string): Promise<void> {
+  /**
+   * Types into the quick pick titled `title` and accepts the first row. Waiting for the title
+   * matters: right after a palette command the palette's own input may still be on screen.
+   */
+  async answerQuickPick(title: string, text: string): Promise<void> {
+    await this.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: title })
+      .waitFor({ state: 'visible' });
     const input = this.page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor({ state: 'visible' });
     await input.fill(text);
-    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+    await this.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: text })
+      .first()
+      .waitFor({ state: 'visible' });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Clicks the tree row whose aria-label starts with `label` (expands or collapses it). */
+  async clickRow(containerId: string, label: string): Promise<void> {
+    await this.container(containerId)
+      .locator(`.monaco-list-row[aria-label^="${label}"]`)
+      .first()
+      .click();
+  }
+
+  /** The status item's aria-label: codicon names and text, e.g. `sync~spin 3/5 · 40% cached`. */
+  async statusItemLabel(fullId: string): Promise<string | null> {
+    const item = this.page.locator(`[id="${fullId}"]`);
+    if ((await item.count()) === 0) return null;
+    return item.locator('a, [role="button"]').first().getAttribute('aria-label');
   }
 
   /** Saves `test-output/e2e/NAME.png` and returns its path. */
