@@ -1,6 +1,13 @@
 /** Cache-miss explanation: read → diff → render, as separate stages. */
 export { explainSpawns, type ExplainOptions } from './explain';
 export { readSpawnsForExplain } from './read';
+export {
+  BASELINE_ARG,
+  baselineSpawns,
+  findHistoryStore,
+  invocationSpawns,
+  isStoredInvocation,
+} from './history-sides';
 export { findAction, type ActionReport } from './action-lookup';
 export { renderSummary, renderAction, describeCause } from './render-text';
 export * from './types';

@@ -1,7 +1,13 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Spawn } from '../../execlog/types';
+import type { HistoryStore } from '../../store';
 import {
+  BASELINE_ARG,
+  baselineSpawns,
+  findHistoryStore,
+  invocationSpawns,
+  isStoredInvocation,
   explainSpawns,
   findAction,
   readSpawnsForExplain,
@@ -13,7 +19,7 @@ import { parseFlags } from '../args';
 import type { Command } from '../command';
 import { printJson } from '../io';
 
-const HELP = `Usage: rbl explain OLD NEW [--json] [--action OUTPUT_PATH]
+const HELP = `Usage: rbl explain OLD NEW [--json] [--action OUTPUT_PATH] [--cwd DIR]
 
 Explains why the actions of build NEW missed the cache compared with build OLD, down to root
 causes: a changed source or tool, env variable, platform property, command line or
@@ -21,11 +27,18 @@ configuration, an added or removed action, or a non-hermetic action. Changes tha
 from another action's changed output are attributed to where the change began.
 
 OLD and NEW are execution logs in any format Bazel writes (--execution_log_binary_file,
---execution_log_json_file, --execution_log_compact_file; detected from the content).
+--execution_log_json_file, --execution_log_compact_file; detected from the content), or ids
+of invocations that \`rbl build\` recorded in the workspace's history store:
+  NEW an id     NEW's own spawns
+  OLD an id     the baseline as it stood after OLD: the last known spawn of every output set,
+                merged over the recorded builds up to OLD (a log never holds what Bazel's
+                action cache skipped, the baseline does)
+  OLD baseline  the baseline just before NEW (or, for a NEW file, after the last build)
 
 Options:
   --json                  print one JSON object: {"actions": {...}, "rootCauses": [...]}
                           (with --action, also "action": the one action's detail or null)
+  --cwd DIR               the workspace whose history store ids refer to (default: .)
   --action OUTPUT_PATH    also show one action (by any of its output paths): its root
                           causes, the chain from where the change began, and its diff
 
@@ -34,14 +47,47 @@ unless a consumer in NEW lost its output, which shows it was removed.
 Exit codes: 0 explained; 2 unreadable, truncated or corrupt log, or bad usage.
 `;
 
-/** Resolves OLD or NEW to spawns: an execution log file. */
-async function spawnsOf(arg: string, cwd: string): Promise<Spawn[]> {
-  const file = path.resolve(cwd, arg);
-  const info = await stat(file).catch(() => null);
-  // TODO(store): invocation ids resolve through the history store's baseline once it lands.
-  if (!info) throw new UsageError(`explain: ${arg}: no such execution log file`);
-  if (!info.isFile()) throw new UsageError(`explain: ${arg}: not a file`);
-  return readSpawnsForExplain(file);
+/** Resolves OLD and NEW to spawns: execution log files, or invocations of the history store. */
+async function resolveSides(
+  oldArg: string,
+  newArg: string,
+  cwd: string,
+): Promise<{ oldSpawns: Spawn[]; newSpawns: Spawn[] }> {
+  const store = findHistoryStore(cwd);
+  const kindOf = async (arg: string): Promise<'file' | 'invocation'> => {
+    const info = await stat(path.resolve(cwd, arg)).catch(() => null);
+    if (info?.isFile()) return 'file';
+    if (isStoredInvocation(store, arg)) return 'invocation';
+    if (info) throw new UsageError(`explain: ${arg}: not a file`);
+    throw new UsageError(
+      `explain: ${arg}: no such execution log file${store ? ' or invocation id in the history store' : ''}`,
+    );
+  };
+  const newKind = await kindOf(newArg);
+  const newSpawns =
+    newKind === 'file'
+      ? await readSpawnsForExplain(path.resolve(cwd, newArg))
+      : await invocationSpawns(store as HistoryStore, newArg);
+  if (oldArg === BASELINE_ARG && !(await stat(path.resolve(cwd, oldArg)).catch(() => null))) {
+    if (!store) throw new UsageError('explain: baseline: no history store in this workspace');
+    const oldSpawns =
+      newKind === 'invocation'
+        ? await baselineSpawns(store, { before: newArg })
+        : await baselineSpawns(store, { upTo: lastId(store) });
+    return { oldSpawns, newSpawns };
+  }
+  const oldKind = await kindOf(oldArg);
+  const oldSpawns =
+    oldKind === 'file'
+      ? await readSpawnsForExplain(path.resolve(cwd, oldArg))
+      : await baselineSpawns(store as HistoryStore, { upTo: oldArg });
+  return { oldSpawns, newSpawns };
+}
+
+function lastId(store: HistoryStore): string {
+  const all = store.list();
+  if (all.length === 0) throw new UsageError('explain: baseline: the history store is empty');
+  return all[all.length - 1].id;
 }
 
 function writesOutput(spawns: Spawn[], output: string): boolean {
@@ -58,13 +104,14 @@ export const explainCommand: Command = {
     const { values, positionals } = parseFlags(args, {
       json: { type: 'boolean' },
       action: { type: 'string' },
+      cwd: { type: 'string' },
     });
     if (positionals.length !== 2) {
       throw new UsageError('explain: expected two execution logs, OLD and NEW (see --help)');
     }
     const [oldArg, newArg] = positionals;
-    const oldSpawns = await spawnsOf(oldArg, io.cwd);
-    const newSpawns = await spawnsOf(newArg, io.cwd);
+    const cwd = values.cwd === undefined ? io.cwd : path.resolve(io.cwd, values.cwd);
+    const { oldSpawns, newSpawns } = await resolveSides(oldArg, newArg, cwd);
     const explanation = explainSpawns(oldSpawns, newSpawns);
     const actionPath = values.action;
     const action = actionPath === undefined ? undefined : findAction(explanation, actionPath);

@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { commands } from '../../../src/cli/commands';
+import { explainCommand } from '../../../src/cli/commands/explain';
+import { runCli } from '../../../src/cli/main';
+import type { InvocationSummary } from '../../../src/model/types';
+import { HistoryStore } from '../../../src/store';
+import { simulateBuild, type ActionSpec } from './simulated-build';
+
+if (!commands.some((c) => c.name === 'explain')) commands.push(explainCommand);
+
+const chain = (withConstant: boolean): ActionSpec[] => [
+  { outputs: ['bazel-out/k8/bin/s1'], inputs: ['in.txt'], label: '//p:s1' },
+  { outputs: ['bazel-out/k8/bin/s2'], inputs: ['bazel-out/k8/bin/s1'], label: '//p:s2' },
+  ...(withConstant ? [{ outputs: ['bazel-out/k8/bin/c'], label: '//p:c' }] : []),
+];
+
+function summary(id: string, finishedAt: number): InvocationSummary {
+  return {
+    invocationId: id,
+    buildRequestId: null,
+    command: 'build',
+    patterns: ['//...'],
+    state: 'finished',
+    exitCode: 0,
+    besError: null,
+    bazelVersion: null,
+    startedAt: finishedAt - 1000,
+    finishedAt,
+    processes: { byRunner: {}, bazel: null, mismatch: null },
+    cacheHitRate: null,
+    remoteRate: null,
+    actions: [],
+    targets: [],
+    tests: [],
+  };
+}
+
+async function rbl(cwd: string, ...args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await runCli(args, { stdout, stderr, cwd, env: process.env });
+  return { code, out, err };
+}
+
+describe('rbl explain against the history store baseline', () => {
+  let ws: string;
+  before(() => {
+    ws = mkdtempSync(path.join(os.tmpdir(), 'rbl-explain-history-'));
+    const store = HistoryStore.forWorkspace(ws);
+    const keep = (t: string) => t;
+    // 1: a full build. 2: in.txt edited, and Bazel's action cache skipped //p:c (not in the log).
+    store.record(summary('inv-1', 1000), simulateBuild({ 'in.txt': 'a' }, chain(true)), keep);
+    store.record(summary('inv-2', 2000), simulateBuild({ 'in.txt': 'b' }, chain(false)), keep);
+  });
+  after(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('compares NEW with the baseline before it, not with itself', async () => {
+    const r = await rbl(ws, 'explain', 'baseline', 'inv-2', '--json');
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as {
+      actions: Record<string, number>;
+      rootCauses: { kind: string; path: string; affectedActions: number }[];
+    };
+    assert.deepEqual(
+      result.rootCauses.map((c) => [c.kind, c.path, c.affectedActions]),
+      [['input', 'in.txt', 2]],
+    );
+    // The skipped action is known from the baseline and counted as not run, not removed.
+    assert.equal(result.actions.notRun, 1);
+    assert.equal(result.actions.removed, 0);
+  });
+
+  it('an OLD id means the baseline as it stood after OLD', async () => {
+    const r = await rbl(ws, 'explain', 'inv-1', 'inv-2', '--json');
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as { actions: { changed: number } }).actions.changed, 2);
+    const same = await rbl(ws, 'explain', 'inv-2', 'inv-2', '--json');
+    assert.deepEqual((JSON.parse(same.out) as { rootCauses: unknown[] }).rootCauses, []);
+  });
+
+  it('an unknown id is a usage error naming it', async () => {
+    const r = await rbl(ws, 'explain', 'inv-1', 'inv-9');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^rbl: explain: inv-9: no such execution log file or invocation id/);
+  });
+});
