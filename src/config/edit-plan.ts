@@ -24,14 +24,15 @@ export function changedFiles(plan: EditPlan): FileChange[] {
 }
 
 function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
+  // URL user-info (`grpcs://user:token@host`) is a secret wherever it appears.
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']+@/gi, '$1***@');
   for (const s of [...secrets].sort((x, y) => y.length - x.length)) {
     if (s !== '') out = out.split(s).join('***');
   }
   return out;
 }
 
-/** The unified diff of every change, secrets shown as ***. */
+/** The unified diff of every change, secrets (and URL user-info) shown as ***. */
 export function renderPlanDiff(plan: EditPlan): string {
   return changedFiles(plan)
     .map((c) => {

@@ -141,6 +141,13 @@ function upsert(
   }
   if (append.length > 0) {
     const at = lastOurs >= 0 ? lastOurs + 1 : lines.length;
+    const last = lines[lines.length - 1];
+    if (at === lines.length && last && last.eol === '' && last.text.endsWith('\\')) {
+      // Bazel would join a line added after a dangling backslash to the line before it.
+      throw new InputError(
+        'ends with a backslash and no newline, so a line added after it would join it; end the file with a newline first',
+      );
+    }
     lines = insertLines(lines, at, append, text === '' ? '\n' : dominantEol(text));
   }
   return joinLines(lines);

@@ -202,8 +202,11 @@ class Scanner {
     if (word === 'true') return true;
     if (word === 'false') return false;
     const n = Number(word.replace(/_/g, ''));
+    if (/^[+-]?(\d|inf|nan)/.test(word) && !Number.isNaN(n)) return n;
     // Dates and times stay text; Pants has no option that takes one.
-    return /^[+-]?(\d|0x|0o|0b|inf|nan)/.test(word) && !Number.isNaN(n) ? n : word;
+    if (/^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}/.test(word)) return word;
+    if (/^[+-]?(inf|nan)$/.test(word)) return Number(word.replace('inf', 'Infinity'));
+    return this.fail(`invalid value '${word}'`, start);
   }
 
   array(): TomlValue[] {
