@@ -142,7 +142,11 @@ interface RunState {
   outputUserRoot: string;
   home: string;
   limiter: Limiter;
-  /** Workspaces whose Bazel server may be running. */
+  /**
+   * Workspace copies whose Bazel server may be running: every copy, because a test may start
+   * Bazel there itself (e.g. through `rbl build --cwd`); `bazel shutdown` without a server
+   * costs about 0.1 s and starts none.
+   */
   live: Map<string, Workspace>;
   held: Set<HeldBuild>;
   copies: number;
@@ -258,7 +262,9 @@ export function createWorkspace(name = 'example'): Workspace {
   );
   const gateDir = path.join(run.root, 'gates', path.basename(dir));
   fs.mkdirSync(gateDir, { recursive: true });
-  return { dir, name: path.basename(dir), gateFile: path.join(gateDir, 'release') };
+  const workspace = { dir, name: path.basename(dir), gateFile: path.join(gateDir, 'release') };
+  run.live.set(dir, workspace);
+  return workspace;
 }
 
 /** The output base Bazel uses for a workspace: <output_user_root>/md5(workspace path). */
