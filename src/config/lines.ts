@@ -71,3 +71,19 @@ export function removeLines(lines: readonly Line[], remove: ReadonlySet<number>)
 
 /** The marker on every line we add, so `disable` can find and remove exactly those. */
 export const MARK = 'rbl:remote';
+
+/**
+ * First line of a file `set` creates. `disable` deletes a file only when nothing but this
+ * line is left, so a file that existed before (even an empty one) is never deleted.
+ */
+export const CREATED_LINE = `# ${MARK}: created by \`rbl remote set\`; \`rbl remote disable\` deletes it`;
+
+/** The text `set` starts a new file with. */
+export function createdFileText(): string {
+  return `${CREATED_LINE}\n`;
+}
+
+/** Whether `text` is what is left of a file `set` created once our lines are gone. */
+export function isOnlyCreatedLine(text: string): boolean {
+  return text === createdFileText() || text === CREATED_LINE;
+}

@@ -1,7 +1,16 @@
 import * as path from 'node:path';
 import type { FileChange } from './edit-plan';
 import { gitStatusOf } from './git';
-import { MARK, dominantEol, insertLines, joinLines, removeLines, splitLines } from './lines';
+import {
+  MARK,
+  createdFileText,
+  isOnlyCreatedLine,
+  dominantEol,
+  insertLines,
+  joinLines,
+  removeLines,
+  splitLines,
+} from './lines';
 import { readTextFile } from './text-file';
 
 /** Mode of a secrets file we create: readable by its owner only. */
@@ -24,11 +33,9 @@ const GITIGNORE_COMMENT = `# ${MARK}: secrets for remote builds stay out of git`
 export function gitignoreAddition(workspace: string, file: string): FileChange {
   const gitignore = readTextFile(workspace, path.join(workspace, '.gitignore'));
   const rel = path.relative(workspace, file).split(path.sep).join('/');
-  const lines = splitLines(gitignore.text);
-  const eol = gitignore.exists ? dominantEol(gitignore.text) : '\n';
-  const after = insertLines(lines, lines.length, [GITIGNORE_COMMENT, `/${rel}`], eol);
-  // A file that ended without a newline keeps that; a new .gitignore ends with one.
-  if (!gitignore.exists) after[after.length - 1].eol = '\n';
+  const base = gitignore.exists ? gitignore.text : createdFileText();
+  const lines = splitLines(base);
+  const after = insertLines(lines, lines.length, [GITIGNORE_COMMENT, `/${rel}`], dominantEol(base));
   return { file: gitignore, after: joinLines(after), secrets: [] };
 }
 
@@ -53,6 +60,6 @@ export function gitignoreRemoval(workspace: string, files: readonly string[]): F
     }
   });
   if (remove.size === 0) return null;
-  const kept = removeLines(lines, remove);
-  return { file: gitignore, after: kept.length === 0 ? null : joinLines(kept), secrets: [] };
+  const after = joinLines(removeLines(lines, remove));
+  return { file: gitignore, after: isOnlyCreatedLine(after) ? null : after, secrets: [] };
 }

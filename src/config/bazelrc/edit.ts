@@ -1,7 +1,16 @@
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
 import type { EditPlan, FileChange } from '../edit-plan';
-import { MARK, dominantEol, insertLines, joinLines, removeLines, type Line } from '../lines';
+import {
+  MARK,
+  createdFileText,
+  isOnlyCreatedLine,
+  dominantEol,
+  insertLines,
+  joinLines,
+  removeLines,
+  type Line,
+} from '../lines';
 import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
@@ -227,8 +236,6 @@ function chooseSecretsFile(workspace: string, chain: RcChain): SecretsChoice {
   };
 }
 
-const CREATED_COMMENT = `# ${MARK}: created for remote build secrets; git ignores this file`;
-
 /** Plans `rbl remote set` for Bazel: marked lines in .bazelrc, headers in the secrets file. */
 export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings): EditPlan {
   const workspace = path.resolve(options.workspace);
@@ -245,13 +252,14 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
     return p;
   };
   const main = open(readTextFile(workspace, path.join(workspace, '.bazelrc')));
+  if (!main.file.exists) main.text = createdFileText();
   const extra: FileChange[] = [];
   if (wanted.plain.length > 0) main.text = upsert(main.text, directive, wanted.plain, before);
   if (wanted.secret.length > 0) {
     const choice = chooseSecretsFile(workspace, chain);
     const secretsFile = readTextFile(workspace, choice.path, SECRETS_FILE_MODE);
     const secrets = open(secretsFile);
-    if (!secretsFile.exists) secrets.text = `${CREATED_COMMENT}\n`;
+    if (!secretsFile.exists) secrets.text = createdFileText();
     secrets.text = upsert(secrets.text, directive, wanted.secret, before);
     if (choice.tryImport) addTryImport(main, workspace, choice.path);
     if (choice.gitignore) extra.push(gitignoreAddition(workspace, choice.path));
@@ -281,6 +289,7 @@ function finish(
 ): EditPlan {
   const changes: FileChange[] = [];
   for (const p of pending.values()) {
+    if (!p.file.exists && isOnlyCreatedLine(p.text)) continue;
     const secrets = [...newSecrets, ...headerSecretsIn(p.file.text), ...headerSecretsIn(p.text)];
     changes.push({ file: p.file, after: p.text, secrets });
   }
@@ -328,7 +337,7 @@ export function planBazelDisable(options: BazelEditOptions): EditPlan {
   const plan = finish(pending, extra, []);
   for (const c of plan.changes) {
     // A file that holds nothing but what we put there is one we created: delete it again.
-    if (c.file.exists && (c.after === '' || c.after === `${CREATED_COMMENT}\n`)) {
+    if (c.file.exists && c.after !== null && isOnlyCreatedLine(c.after)) {
       c.after = null;
     }
   }

@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
 import type { EditPlan, FileChange } from '../edit-plan';
-import { dominantEol, insertLines, joinLines, removeLines, splitLines, type Line } from '../lines';
+import {
+  createdFileText,
+  isOnlyCreatedLine,
+  dominantEol,
+  insertLines,
+  joinLines,
+  removeLines,
+  splitLines,
+  type Line,
+} from '../lines';
 import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
@@ -141,7 +150,10 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
   if (values.size > 0 || hasBlock) {
     changes.push({
       file: target,
-      after: values.size > 0 ? withBlock(target.text, values) : target.text,
+      after:
+        values.size > 0
+          ? withBlock(target.exists ? target.text : createdFileText(), values)
+          : target.text,
       secrets: [],
     });
   }
@@ -168,7 +180,8 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
       headers.set(k, v);
     }
     localValues.set('http_headers', [...headers].map(([k, v]) => `${k}:${v}`).join(', '));
-    changes.push({ file: local, after: withBlock(local.text, localValues), secrets: [] });
+    const base = local.exists ? local.text : createdFileText();
+    changes.push({ file: local, after: withBlock(base, localValues), secrets: [] });
     if (state === 'untracked') changes.push(gitignoreAddition(ws, localPath));
   }
   for (const c of changes) {
@@ -184,7 +197,7 @@ export function planBuckDisable(options: BuckOptions): EditPlan {
   const changes: FileChange[] = [];
   if (target.exists) {
     const after = withoutBlocks(target.text);
-    changes.push({ file: target, after: after === '' ? null : after, secrets: [] });
+    changes.push({ file: target, after: isOnlyCreatedLine(after) ? null : after, secrets: [] });
   }
   const others = fs
     .readdirSync(ws)
@@ -205,7 +218,7 @@ export function planBuckDisable(options: BuckOptions): EditPlan {
     const local = readTextFile(ws, path.join(ws, '.buckconfig.local'));
     if (local.exists && findBlocks(splitLines(local.text)).length > 0) {
       const after = withoutBlocks(local.text);
-      changes.push({ file: local, after: after === '' ? null : after, secrets: [] });
+      changes.push({ file: local, after: isOnlyCreatedLine(after) ? null : after, secrets: [] });
       const ignore = gitignoreRemoval(ws, [local.realPath]);
       if (ignore) changes.push(ignore);
     }

@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
 import type { EditPlan, FileChange } from '../edit-plan';
-import { MARK, dominantEol, insertLines, joinLines, removeLines, splitLines } from '../lines';
+import {
+  MARK,
+  createdFileText,
+  isOnlyCreatedLine,
+  dominantEol,
+  insertLines,
+  joinLines,
+  removeLines,
+  splitLines,
+} from '../lines';
 import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
@@ -25,7 +34,6 @@ import { configFileName, loadPantsFiles, scanTomlFile, type PantsOptions } from 
 import { formatTomlValue, type TomlValue } from './toml-scan';
 
 const WAS = `# ${MARK} was: `;
-const CREATED_COMMENT = `# ${MARK}: created for remote build secrets; git ignores this file`;
 
 function sameValue(a: TomlValue, b: TomlValue): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -89,7 +97,7 @@ export function removeMarked(text: string): string {
       }
       return l;
     }
-    if (new RegExp(`#\\s*${MARK}\\s*$`).test(l.text) || l.text === CREATED_COMMENT) remove.add(i);
+    if (new RegExp(`#\\s*${MARK}\\s*$`).test(l.text)) remove.add(i);
     return l;
   });
   return joinLines(removeLines(out, remove));
@@ -191,7 +199,7 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
     Object.assign(merged, settings.platform);
     wanted.push([PLATFORM_OPTION, Object.entries(merged).map(([k, v]) => `${k}=${v}`)]);
   }
-  let text = target.text;
+  let text = target.exists ? target.text : createdFileText();
   for (const [name, value] of wanted) text = setGlobalOption(text, target.displayPath, name, value);
   const changes: FileChange[] = [{ file: target, after: text, secrets: [] }];
   const newSecrets = Object.values(settings.headers ?? {});
@@ -221,7 +229,7 @@ function secretsChanges(ws: string, headers: Record<string, string>): FileChange
     );
   }
   const rc: TextFile = readTextFile(ws, rcPath, SECRETS_FILE_MODE);
-  let text = rc.exists ? rc.text : `${CREATED_COMMENT}\n`;
+  let text = rc.exists ? rc.text : createdFileText();
   const doc = scanTomlFile(text, rc.displayPath, rc.bom);
   for (const name of HEADER_OPTIONS) {
     const current = globalEntries(doc).find((e) => e.key.length === 1 && e.key[0] === name);
@@ -257,13 +265,13 @@ export function planPantsDisable(options: PantsOptions): EditPlan {
   const changes: FileChange[] = [];
   if (target.exists) {
     const after = removeMarked(target.text);
-    changes.push({ file: target, after: after === '' ? null : after, secrets: [] });
+    changes.push({ file: target, after: isOnlyCreatedLine(after) ? null : after, secrets: [] });
   }
   if (!pantsConfigsWithMarks(ws, target.realPath)) {
     const rc = readTextFile(ws, path.join(ws, '.pants.rc'));
     if (rc.exists && rc.text.includes(MARK)) {
       const after = removeMarked(rc.text);
-      changes.push({ file: rc, after: after === '' ? null : after, secrets: [] });
+      changes.push({ file: rc, after: isOnlyCreatedLine(after) ? null : after, secrets: [] });
       const ignore = gitignoreRemoval(ws, [rc.realPath]);
       if (ignore) changes.push(ignore);
     }

@@ -118,3 +118,25 @@ describe('config writes: atomic, byte-preserving, careful', () => {
     );
   });
 });
+
+describe('config files created and deleted', () => {
+  for (const [tool, name] of [
+    ['bazel', '.bazelrc'],
+    ['pants', 'pants.toml'],
+    ['buck2', '.buckconfig'],
+  ] as const) {
+    it(`${tool}: a file set created is deleted by disable; an empty file that existed stays`, () => {
+      const fresh = tempDir();
+      applyPlan(planRemoteSet(options(fresh, tool), CACHE));
+      assert.ok(fs.existsSync(path.join(fresh, name)));
+      applyPlan(planRemoteDisable(options(fresh, tool)));
+      assert.deepEqual(fs.readdirSync(fresh), []);
+      const empty = tempDir();
+      fs.writeFileSync(path.join(empty, name), '');
+      applyPlan(planRemoteSet(options(empty, tool), CACHE));
+      applyPlan(planRemoteDisable(options(empty, tool)));
+      assert.deepEqual(fs.readdirSync(empty), [name]);
+      assert.equal(fs.readFileSync(path.join(empty, name), 'utf8'), '');
+    });
+  }
+});
