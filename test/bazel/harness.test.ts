@@ -243,14 +243,18 @@ describe('Bazel test harness: gate, wrappers and teardown', function () {
     assert.deepEqual(run.argv.slice(0, 2), ['/bin/sh', '-c']);
   });
 
-  it('shuts down every Bazel server it started', async function () {
+  it('shuts down every Bazel server it started, opening a gate still closed', async function () {
     this.timeout(5 * 60_000);
     const root = `${outputUserRoot()}/`;
+    const held = startHeldBuild(ws);
+    await held.reached();
     assert.ok(
       processesMentioning(root).length > 0,
       'expected a running Bazel server before teardown',
     );
     await shutdownAll();
+    const run = await held.result;
+    assert.equal(run.exitCode, 0, describeRun(run));
     assert.deepEqual(processesMentioning(root), []);
   });
 });

@@ -148,7 +148,10 @@ interface RunState {
    * costs about 0.1 s and starts none.
    */
   live: Map<string, Workspace>;
-  held: Set<HeldBuild>;
+  /** Gates still closed, opened at teardown. */
+  gates: Set<Gate>;
+  /** Held builds not finished yet, awaited at teardown. */
+  pending: Set<Promise<BazelRun>>;
   copies: number;
   bazelWall: { active: number; since: number; totalMs: number; commands: number };
 }
@@ -164,7 +167,8 @@ function runState(): RunState {
     home: path.join(root, 'home'),
     limiter: new Limiter(positiveIntegerFromEnv('RBL_BAZEL_MAX_CONCURRENT', 4)),
     live: new Map(),
-    held: new Set(),
+    gates: new Set(),
+    pending: new Set(),
     copies: 0,
     bazelWall: { active: 0, since: 0, totalMs: 0, commands: 0 },
   };
@@ -386,12 +390,26 @@ export function gateArgs(workspace: Workspace): string[] {
   ];
 }
 
+export interface Gate {
+  /** The --action_env flags to add to the build (same as gateArgs). */
+  args: string[];
+  /** The file the gate action creates when it starts waiting. */
+  reachedFile: string;
+  /**
+   * Resolves when the gate action is running (the build is held). Rejects when `ended()` says
+   * the build is over before that, or after the timeout.
+   */
+  reached(timeoutMs?: number, ended?: () => boolean): Promise<void>;
+  /** Opens the gate: the gate action finishes and the build goes on. */
+  release(): void;
+}
+
 /**
- * Starts a build that stops at the example's gate target until release() is called, e.g. to
- * interrupt, kill or disturb a build in the middle. The gate gives up by itself after
- * GATE_TIMEOUT_SECS, and teardown releases every gate still closed, so nothing hangs.
+ * Closes a workspace's gate for the next build that includes //gate:gate, for builds a test runs
+ * itself (e.g. the runner in-process); startHeldBuild does this for builds run by the harness.
+ * Teardown opens every gate still closed.
  */
-export function startHeldBuild(workspace: Workspace, options: HeldBuildOptions = {}): HeldBuild {
+export function armGate(workspace: Workspace): Gate {
   const run = runState();
   const reachedFile = `${workspace.gateFile}.reached`;
   fs.rmSync(workspace.gateFile, { force: true });
@@ -401,43 +419,63 @@ export function startHeldBuild(workspace: Workspace, options: HeldBuildOptions =
     path.join(workspace.dir, 'gate', 'nonce.txt'),
     `${process.pid}-${Date.now()}-${Math.random()}\n`,
   );
-  let child: ChildProcess | undefined;
-  let finished = false;
-  const args = [
-    options.command ?? 'build',
-    ...gateArgs(workspace),
-    ...(options.args ?? []),
-    ...(options.targets ?? ['//gate:after_gate']),
-  ];
-  const held: HeldBuild = {
-    reached: (timeoutMs = 120_000) =>
+  const gate: Gate = {
+    args: gateArgs(workspace),
+    reachedFile,
+    reached: (timeoutMs = 120_000, ended = () => false) =>
       pollUntil(
         () => {
           if (fs.existsSync(reachedFile)) return true;
-          if (finished)
-            throw new Error(`the build ended before reaching the gate (${reachedFile})`);
+          if (ended()) throw new Error(`the build ended before reaching the gate (${reachedFile})`);
           return false;
         },
         { timeoutMs, what: `the gate of ${workspace.dir} to be reached` },
       ).then(() => undefined),
-    release: () => fs.writeFileSync(workspace.gateFile, 'open\n'),
+    release: () => {
+      fs.writeFileSync(workspace.gateFile, 'open\n');
+      run.gates.delete(gate);
+    },
+  };
+  run.gates.add(gate);
+  return gate;
+}
+
+/**
+ * Starts a build that stops at the example's gate target until release() is called, e.g. to
+ * interrupt, kill or disturb a build in the middle. The gate gives up by itself after
+ * GATE_TIMEOUT_SECS, and teardown releases every gate still closed, so nothing hangs.
+ */
+export function startHeldBuild(workspace: Workspace, options: HeldBuildOptions = {}): HeldBuild {
+  const run = runState();
+  const gate = armGate(workspace);
+  let child: ChildProcess | undefined;
+  let finished = false;
+  const args = [
+    options.command ?? 'build',
+    ...gate.args,
+    ...(options.args ?? []),
+    ...(options.targets ?? ['//gate:after_gate']),
+  ];
+  const result = runBazel(workspace, args, {
+    ...options,
+    onSpawn: (c) => {
+      child = c;
+      options.onSpawn?.(c);
+    },
+  }).finally(() => {
+    finished = true;
+    run.pending.delete(result);
+  });
+  run.pending.add(result);
+  return {
+    reached: (timeoutMs) => gate.reached(timeoutMs, () => finished),
+    release: () => gate.release(),
     signal: (sig) => {
       if (!child) throw new Error('the held build has not started yet; await reached() first');
       child.kill(sig);
     },
-    result: runBazel(workspace, args, {
-      ...options,
-      onSpawn: (c) => {
-        child = c;
-        options.onSpawn?.(c);
-      },
-    }).finally(() => {
-      finished = true;
-      run.held.delete(held);
-    }),
+    result,
   };
-  run.held.add(held);
-  return held;
 }
 
 // ---------------------------------------------------------------- teardown
@@ -489,8 +527,8 @@ export async function shutdownWorkspace(workspace: Workspace): Promise<void> {
 export async function shutdownAll(): Promise<void> {
   if (!state) return;
   const run = state;
-  for (const held of run.held) held.release();
-  await Promise.allSettled([...run.held].map((h) => h.result));
+  for (const gate of [...run.gates]) gate.release();
+  await Promise.allSettled([...run.pending]);
   for (const workspace of [...run.live.values()]) await shutdownWorkspace(workspace);
   const leftovers = processesMentioning(`${run.outputUserRoot}/`);
   if (leftovers.length > 0) {
@@ -505,9 +543,9 @@ function exitSafetyNet(): void {
   if (!state) return;
   const run = state;
   state = undefined; // once only, whether 'exit' or SIGTERM came first
-  for (const held of run.held) {
+  for (const gate of [...run.gates]) {
     try {
-      held.release();
+      gate.release();
     } catch {
       // The run root may already be gone.
     }
