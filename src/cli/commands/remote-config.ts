@@ -4,15 +4,20 @@ import { InputError, UsageError } from '../../util/errors';
 import { parseFlags } from '../args';
 import { printJson, say, type CliIO } from '../io';
 import { registerRemoteVerb } from './remote';
-import { applyPlan, changedFiles, renderPlanDiff } from '../../config/edit-plan';
-import { reportToJson } from '../../config/report';
 import {
+  TOOLS,
+  applyPlan,
+  changedFiles,
   planRemoteDisable,
   planRemoteSet,
   readRemoteSettings,
+  renderPlanDiff,
+  reportToJson,
+  type DownloadMode,
+  type RemoteSettings,
+  type Tool,
   type WorkspaceOptions,
-} from '../../config/remote-settings';
-import { TOOLS, type DownloadMode, type RemoteSettings, type Tool } from '../../config/settings';
+} from '../../config';
 
 const COMMON = {
   workspace: { type: 'string' },

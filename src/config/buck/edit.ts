@@ -99,6 +99,9 @@ function headerSecrets(text: string): string[] {
 /** Plans `rbl remote set` for Buck2: a marked block in .buckconfig, headers in .buckconfig.local. */
 export function planBuckSet(options: BuckOptions, settings: RemoteSettings): EditPlan {
   const ws = path.resolve(options.workspace);
+  if (options.config !== null && !/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(options.config)) {
+    throw new InputError(`'${options.config}' is not a usable file suffix`, '--config');
+  }
   if (options.config === 'local' || options.config === 'd') {
     throw new InputError(
       `'${options.config}' names a file Buck2 always reads; pick another`,
@@ -187,7 +190,20 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
   for (const c of changes) {
     c.secrets = [...newSecrets, ...headerSecrets(c.file.text), ...headerSecrets(c.after ?? '')];
   }
-  return { changes, warnings: [] };
+  // Read the result as Buck2 would, and say which later file still overrides a value.
+  const overrides = new Map(changes.map((c) => [c.file.realPath, c.after]));
+  const warnings: string[] = [];
+  const files = loadBuckFiles(options, overrides);
+  for (const [key, value] of values) {
+    for (const f of [...files].reverse()) {
+      const e = f.doc.entries.filter((x) => x.section === SECTION && x.key === key).pop();
+      if (!e) continue;
+      if (e.value !== value)
+        warnings.push(`${key} is set, but ${f.displayPath}:${e.firstLine + 1} overrides it`);
+      break;
+    }
+  }
+  return { changes, warnings };
 }
 
 /** Plans `rbl remote disable` for Buck2: removes our blocks (and the secrets block when last). */

@@ -28,6 +28,7 @@ import {
   effectivePantsSettings,
   globalEntries,
   optionGeneration,
+  optionValue,
   pinnedVersion,
 } from './effective';
 import { configFileName, loadPantsFiles, scanTomlFile, type PantsOptions } from './files';
@@ -207,9 +208,14 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
     changes.push(...secretsChanges(ws, settings.headers));
     warnings.push('Pants reads .pants.rc on every run, so the headers apply whatever --config');
   }
-  for (const name of wanted.map(([n]) => n)) {
-    if (options.env[`PANTS_${name.toUpperCase()}`] !== undefined) {
-      warnings.push(`PANTS_${name.toUpperCase()} is set in the environment and overrides ${name}`);
+  // Read the result as Pants would, and say which later file or variable still overrides.
+  const after = loadPantsFiles(options, new Map([[target.realPath, text]]));
+  for (const [name, value] of wanted) {
+    const seen = optionValue(after, options, name);
+    if (seen && !sameValue(seen.value, value)) {
+      warnings.push(
+        `${name} is set in ${target.displayPath}, but ${seen.file}${seen.line > 0 ? `:${seen.line}` : ''} overrides it`,
+      );
     }
   }
   for (const c of changes) {

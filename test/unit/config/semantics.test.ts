@@ -189,6 +189,22 @@ describe('config semantics: what each tool would really see', () => {
       );
     });
 
+    it('warns when an overlay or PANTS_* variable still overrides a value set', () => {
+      const dir = ws({
+        'pants.toml': '[GLOBAL]\n',
+        'pants.ci.toml': '[GLOBAL]\nremote_instance_name = "ci"\n',
+      });
+      const env = {
+        PANTS_CONFIG_FILES: 'pants.ci.toml',
+        PANTS_PROCESS_EXECUTION_REMOTE_PARALLELISM: '2',
+      };
+      const plan = planRemoteSet(opts(dir, 'pants', { env }), { instance: 'main', jobs: 8 });
+      assert.deepEqual(plan.warnings, [
+        'remote_instance_name is set in pants.toml, but pants.ci.toml:2 overrides it',
+        'process_execution_remote_parallelism is set in pants.toml, but env:PANTS_PROCESS_EXECUTION_REMOTE_PARALLELISM overrides it',
+      ]);
+    });
+
     it('refuses client certificates before Pants 2.18 and download modes always', () => {
       const dir = ws({ 'pants.toml': '[GLOBAL]\npants_version = "2.10.0"\n' });
       assert.throws(
@@ -215,6 +231,17 @@ describe('config semantics: what each tool would really see', () => {
       assert.equal(r.single.executor?.value, 'grpcs://re:8980');
       assert.equal(r.single.instance?.value, 'local');
       assert.deepEqual(Object.keys(r.headers), ['x-key', 'x-other']);
+    });
+
+    it('warns when .buckconfig.local still overrides a value set in .buckconfig', () => {
+      const dir = ws({
+        '.buckconfig': '[cells]\nroot = .\n',
+        '.buckconfig.local': '[buck2_re_client]\ninstance_name = mine\n',
+      });
+      const plan = planRemoteSet(opts(dir, 'buck2'), { instance: 'team' });
+      assert.deepEqual(plan.warnings, [
+        'instance_name is set, but .buckconfig.local:2 overrides it',
+      ]);
     });
 
     it('refuses what Buck2 cannot express', () => {
