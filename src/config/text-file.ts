@@ -8,6 +8,8 @@ import { InputError } from '../util/errors';
  * byte-exactly, and a fingerprint to detect a change made by someone else meanwhile.
  */
 export interface TextFile {
+  /** The path as asked for (absolute; may be a symlink). */
+  path: string;
   /** The path shown to the user (relative to the workspace when inside it). */
   displayPath: string;
   /** The file actually read and written: a symlink's target inside the workspace. */
@@ -94,6 +96,7 @@ export function readTextFile(workspace: string, file: string, newFileMode = 0o64
   }
   if (!stat) {
     return {
+      path: file,
       displayPath,
       realPath,
       exists: false,
@@ -107,6 +110,7 @@ export function readTextFile(workspace: string, file: string, newFileMode = 0o64
   if (!stat.isFile()) throw new InputError('is not a regular file', displayPath);
   const bytes = fs.readFileSync(realPath);
   return {
+    path: file,
     displayPath,
     realPath,
     exists: true,

@@ -71,7 +71,8 @@ function workspaceOptions(values: Record<string, unknown>, io: CliIO): Workspace
     config,
     env: io.env,
     systemRc: pathOrNull(values['system-rc']),
-    homeDir: pathOrNull(values.home),
+    // The home of the environment we were given (tests and the extension pass their own).
+    homeDir: values.home === undefined ? io.env.HOME : pathOrNull(values.home),
   };
 }
 

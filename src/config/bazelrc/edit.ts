@@ -267,7 +267,10 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
   const plan = finish(pending, extra, Object.values(settings.headers ?? {}));
   // Check the result as Bazel would read it, and say what still overrides a value we set.
   const overrides = new Map<string, string | null>();
-  for (const p of pending.values()) overrides.set(p.file.realPath, p.text);
+  for (const p of pending.values()) {
+    overrides.set(p.file.realPath, p.text);
+    overrides.set(p.file.path, p.text);
+  }
   const after = effectiveBazelSettings(
     loadRcChain({ ...options, workspace, overrides }),
     options.config,

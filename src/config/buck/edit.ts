@@ -191,7 +191,12 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
     c.secrets = [...newSecrets, ...headerSecrets(c.file.text), ...headerSecrets(c.after ?? '')];
   }
   // Read the result as Buck2 would, and say which later file still overrides a value.
-  const overrides = new Map(changes.map((c) => [c.file.realPath, c.after]));
+  const overrides = new Map(
+    changes.flatMap((c) => [
+      [c.file.realPath, c.after],
+      [c.file.path, c.after],
+    ]),
+  );
   const warnings: string[] = [];
   const files = loadBuckFiles(options, overrides);
   for (const [key, value] of values) {

@@ -209,7 +209,13 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
     warnings.push('Pants reads .pants.rc on every run, so the headers apply whatever --config');
   }
   // Read the result as Pants would, and say which later file or variable still overrides.
-  const after = loadPantsFiles(options, new Map([[target.realPath, text]]));
+  const after = loadPantsFiles(
+    options,
+    new Map([
+      [target.realPath, text],
+      [target.path, text],
+    ]),
+  );
   for (const [name, value] of wanted) {
     const seen = optionValue(after, options, name);
     if (seen && !sameValue(seen.value, value)) {

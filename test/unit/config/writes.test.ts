@@ -74,7 +74,9 @@ describe('config writes: atomic, byte-preserving, careful', () => {
     fs.mkdirSync(path.join(ws, 'tools'));
     fs.writeFileSync(path.join(ws, 'tools', 'bazelrc'), 'build --jobs=4\n');
     fs.symlinkSync('tools/bazelrc', path.join(ws, '.bazelrc'));
-    applyPlan(planRemoteSet(options(ws), CACHE));
+    const plan = planRemoteSet(options(ws), CACHE);
+    assert.deepEqual(plan.warnings, [], 'the planned text was not read through the link');
+    applyPlan(plan);
     assert.ok(fs.lstatSync(path.join(ws, '.bazelrc')).isSymbolicLink());
     assert.match(fs.readFileSync(path.join(ws, 'tools', 'bazelrc'), 'utf8'), /remote_cache/);
   });
