@@ -127,7 +127,8 @@ function diffInputs(
     for (let i = 0; i < oldInputs.length && same; i++) {
       const a = oldInputs[i];
       const b = newInputs[i];
-      same = normOld(a.path) === normNew(b.path) && hashOf(a) === hashOf(b);
+      // Interned files: an unchanged input is the same object on both sides.
+      same = a === b || (normOld(a.path) === normNew(b.path) && hashOf(a) === hashOf(b));
     }
     if (same) return;
   }
@@ -159,6 +160,15 @@ function diffOutputs(
 ): string[] {
   const normOld = normaliser(oldCfg);
   const normNew = normaliser(newCfg);
+  if (oldOutputs.length === newOutputs.length) {
+    let same = true;
+    for (let i = 0; i < oldOutputs.length && same; i++) {
+      const a = oldOutputs[i];
+      const b = newOutputs[i];
+      same = a === b || (normOld(a.path) === normNew(b.path) && hashOf(a) === hashOf(b));
+    }
+    if (same) return [];
+  }
   const before = new Map<string, string | null>();
   for (const f of oldOutputs) before.set(normOld(f.path), hashOf(f));
   const changed: string[] = [];

@@ -55,7 +55,9 @@ export class ActionGraph {
     this.byKey.set(key, node);
     for (const out of outputs) this.producers.set(out, node);
     // Files inside a tree artifact are inputs of later actions under their own paths.
-    for (const file of spawn.actualOutputs) this.producers.set(file.path, node);
+    for (const file of spawn.actualOutputs) {
+      if (this.producers.get(file.path) !== node) this.producers.set(file.path, node);
+    }
     if (testLog !== null && !this.producers.has(testLog)) this.producers.set(testLog, node);
   }
 
