@@ -241,8 +241,9 @@ export function createWorkspace(name = 'example'): Workspace {
     recursive: true,
     filter: (src) => {
       const rel = path.relative(source, src);
-      // Generated and personal rc files, and Bazel's symlinks, belong to the source checkout.
-      return !/^(offline\.bazelrc|user\.bazelrc|bazel-[^/]*)$/.test(rel);
+      // Generated and personal rc files, Bazel's symlinks and rbl's history store belong to
+      // the source checkout, not to a pristine copy.
+      return !/^(offline\.bazelrc|user\.bazelrc|bazel-[^/]*|\.rbl)$/.test(rel);
     },
   });
   const writer = spawnSync('sh', [path.join(dir, 'tools', 'write-offline-rc.sh'), dir], {
