@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { testConnection, type ConnectionTestOptions } from '../../src/remote';
 import { pollUntil } from './poll-until';
+import { ReapiBot } from './reapi-bot/bot';
 
 const INSTALL_HINT =
   'run `bash scripts/install-remote-servers.sh` (needs Go and Python 3.13 / PyPI)';
@@ -208,4 +209,213 @@ export async function startBazelRemote(
     throw err;
   }
   return { process: server, grpcUrl, grpcPort, httpPort, dir, stop };
+}
+
+/** Finds a PostgreSQL server program (Debian keeps them under /usr/lib/postgresql/N/bin). */
+function postgresProgram(name: 'initdb' | 'postgres'): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, name);
+    if (dir !== '' && fs.existsSync(file)) return file;
+  }
+  const base = '/usr/lib/postgresql';
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort().reverse() : [];
+  for (const v of versions) {
+    const file = path.join(base, v, 'bin', name);
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error(
+    `PostgreSQL's ${name} is not installed (BuildGrid's scheduler needs it): ${INSTALL_HINT}`,
+  );
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user. */
+function postgresIds(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
+  if (!line) throw new Error('running as root but there is no postgres user to run PostgreSQL as');
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+function runToEnd(
+  file: string,
+  args: string[],
+  options: { cwd: string; uid?: number; gid?: number },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(file)} ${args[0]} exited ${code}:\n${output}`)),
+    );
+  });
+}
+
+interface RunningPostgres {
+  process: ServerProcess;
+  connectionString: string;
+}
+
+/** A private PostgreSQL cluster in `dir`, reachable only through a unix socket there. */
+async function startPostgres(dir: string): Promise<RunningPostgres> {
+  const ids = postgresIds();
+  const data = path.join(dir, 'pgdata');
+  const sockets = path.join(dir, 'pgsock');
+  fs.chmodSync(dir, 0o755);
+  for (const d of [data, sockets]) {
+    fs.mkdirSync(d, { mode: 0o700 });
+    if (ids.uid !== undefined) fs.chownSync(d, ids.uid, ids.gid ?? ids.uid);
+  }
+  await runToEnd(
+    postgresProgram('initdb'),
+    ['-D', data, '-A', 'trust', '-U', 'bgd', '--no-sync', '-E', 'UTF8'],
+    { cwd: dir, ...ids },
+  );
+  const port = await freePort();
+  const server = ServerProcess.start(
+    'postgres',
+    postgresProgram('postgres'),
+    ['-D', data, '-k', sockets, '-p', String(port), '-c', 'listen_addresses=', '-c', 'fsync=off'],
+    { cwd: dir, ...ids },
+  );
+  const socket = path.join(sockets, `.s.PGSQL.${port}`);
+  await pollUntil(
+    () => {
+      if (!server.running)
+        throw new Error(`postgres exited (${server.exitCode}):\n${server.logTail()}`);
+      return fs.existsSync(socket) && /ready to accept connections/.test(server.logTail(100));
+    },
+    { timeoutMs: 30_000, what: 'postgres to accept connections' },
+  );
+  return {
+    process: server,
+    connectionString: `postgresql+psycopg://bgd@/postgres?host=${sockets}&port=${port}`,
+  };
+}
+
+export interface BuildGridOptions {
+  /** The one instance the server hosts (Bazel's --remote_instance_name); default `main`. */
+  instanceName?: string;
+  /** How many of our workers take actions (default 2). 0 starts none. */
+  bots?: number;
+}
+
+export interface RunningBuildGrid {
+  process: ServerProcess;
+  grpcUrl: string;
+  instanceName: string;
+  bots: ReapiBot[];
+  /** Actions our workers ran, summed over all of them. */
+  executed(): number;
+  stop(): Promise<void>;
+}
+
+function buildGridConfig(port: number, connectionString: string, instanceName: string): string {
+  // YAML with BuildGrid's custom tags: in-memory CAS and action cache, the SQL scheduler.
+  return [
+    'server:',
+    '  - !channel',
+    `    address: "127.0.0.1:${port}"`,
+    '    insecure-mode: true',
+    'authorization:',
+    '  method: none',
+    'monitoring:',
+    '  enabled: false',
+    'connections:',
+    '  - !sql-connection &sql',
+    `    connection-string: ${JSON.stringify(connectionString)}`,
+    'storages:',
+    '  - !lru-storage &storage',
+    '    size: 512M',
+    'caches:',
+    '  - !lru-action-cache &cache',
+    '    storage: *storage',
+    '    max-cached-refs: 4096',
+    '    allow-updates: true',
+    '    cache-failed-actions: false',
+    'schedulers:',
+    '  - !sql-scheduler &scheduler',
+    '    sql: *sql',
+    '    storage: *storage',
+    '    action-cache: *cache',
+    '    bot-session-keepalive-timeout: 60',
+    '    poll-interval: 0.2',
+    'instances:',
+    `  - name: ${JSON.stringify(instanceName)}`,
+    '    services:',
+    '      - !action-cache',
+    '        cache: *cache',
+    '      - !execution',
+    '        scheduler: *scheduler',
+    '      - !cas',
+    '        storage: *storage',
+    '      - !bytestream',
+    '        storage: *storage',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Starts BuildGrid (REAPI execution) on loopback with its scheduler in a private PostgreSQL, and
+ * our workers; resolves once it answers GetCapabilities for the instance and the workers are in.
+ */
+export async function startBuildGrid(options: BuildGridOptions = {}): Promise<RunningBuildGrid> {
+  const bgd = requireTool('buildgrid/bin/bgd');
+  const instanceName = options.instanceName ?? 'main';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbl-buildgrid-'));
+  const work = path.join(dir, 'work');
+  fs.mkdirSync(work);
+  const started: ServerProcess[] = [];
+  const bots: ReapiBot[] = [];
+  const stop = async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    // Reverse order: BuildGrid before the database it uses.
+    for (const p of started.reverse()) await p.stop(p.name === 'postgres' ? 5_000 : 10_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const pg = await startPostgres(dir);
+    started.push(pg.process);
+    await runToEnd(bgd, ['migrate', 'apply', pg.connectionString], { cwd: dir });
+    const port = await freePort();
+    const config = path.join(dir, 'buildgrid.yml');
+    fs.writeFileSync(config, buildGridConfig(port, pg.connectionString, instanceName));
+    const verbose = process.env.RBL_REMOTE_DEBUG ? ['-vv'] : [];
+    const server = ServerProcess.start('buildgrid', bgd, ['server', 'start', ...verbose, config], {
+      cwd: dir,
+    });
+    started.push(server);
+    const grpcUrl = `grpc://127.0.0.1:${port}`;
+    await waitForReapi(server, { endpoint: grpcUrl, instanceName }, 60_000);
+    const count = options.bots ?? 2;
+    for (let i = 0; i < count; i++)
+      bots.push(
+        new ReapiBot({
+          target: `127.0.0.1:${port}`,
+          instanceName,
+          botId: `rbl-test-bot-${i}`,
+          workRoot: work,
+        }),
+      );
+    await Promise.all(bots.map((b) => b.start()));
+    return {
+      process: server,
+      grpcUrl,
+      instanceName,
+      bots,
+      executed: () => bots.reduce((n, b) => n + b.executed, 0),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
