@@ -4,11 +4,13 @@
  */
 
 const CONFIG_SEGMENT = /^bazel-out\/([^/]+)\//;
+const BAZEL_OUT = 'bazel-out/';
 
 /** The `<config>` of `bazel-out/<config>/...`, or null for source and external paths. */
 export function configOf(path: string): string | null {
-  const m = CONFIG_SEGMENT.exec(path);
-  return m ? m[1] : null;
+  if (!path.startsWith(BAZEL_OUT)) return null;
+  const end = path.indexOf('/', BAZEL_OUT.length);
+  return end > BAZEL_OUT.length ? path.slice(BAZEL_OUT.length, end) : null;
 }
 
 /** True for files some action wrote (as opposed to sources checked in or fetched). */
@@ -34,8 +36,8 @@ export function argWithoutConfig(arg: string, config: string): string {
 // Outputs that never name an action for a person: dependency files, param files, manifests.
 const SECONDARY_OUTPUT = /\.(d|params|pdb|manifest|cache_status)$/;
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+function baseNameLength(path: string): number {
+  return path.length - path.lastIndexOf('/') - 1;
 }
 
 /** The output that names an action in reports: `test.log` for tests, else the first real one. */
@@ -49,7 +51,7 @@ export function primaryOutputOf(outputs: readonly string[]): string {
   let best: string | undefined;
   for (const o of outputs) {
     if (SECONDARY_OUTPUT.test(o)) continue;
-    if (best === undefined || baseName(o).length < baseName(best).length) best = o;
+    if (best === undefined || baseNameLength(o) < baseNameLength(best)) best = o;
   }
   return best ?? outputs[0] ?? '';
 }
