@@ -44,6 +44,13 @@ interface WantedFlag {
   inEffect: (e: BazelEffective) => boolean;
 }
 
+/** The flags that choose the download mode; one marked line holds whichever we wrote. */
+const DOWNLOAD_FLAGS = [
+  'remote_download_outputs',
+  'remote_download_minimal',
+  'remote_download_toplevel',
+];
+
 const FLAG_OF: Record<SingleKey, string> = Object.fromEntries(
   Object.entries(SINGLE_FLAGS).map(([flag, key]) => [key, flag]),
 ) as Record<SingleKey, string>;
@@ -52,6 +59,7 @@ const FLAG_OF: Record<SingleKey, string> = Object.fromEntries(
 function flagKey(word: string): string | null {
   const flag = splitFlag(word);
   if (!flag) return null;
+  if (DOWNLOAD_FLAGS.includes(flag.name)) return 'remote_download_outputs';
   if (flag.name === PLATFORM_FLAG || HEADER_FLAGS.includes(flag.name)) {
     return `${flag.name}=${(flag.value ?? '').split('=')[0]}`;
   }
@@ -76,7 +84,10 @@ function wantedFlags(settings: RemoteSettings): { plain: WantedFlag[]; secret: W
     const v = String(value);
     plain.push({
       key: FLAG_OF[key],
-      word: `--${FLAG_OF[key]}=${v}`,
+      // Bazel 4's --remote_download_outputs=minimal fails without the in-memory jdeps/dotd
+      // flags that the --remote_download_minimal / _toplevel expansions turn on.
+      word:
+        key === 'downloadMode' && v !== 'all' ? `--remote_download_${v}` : `--${FLAG_OF[key]}=${v}`,
       inEffect: (e) => e.single[key]?.value === v,
     });
   }
