@@ -3,11 +3,12 @@
  * and does no I/O: the BuildModel around it batches the change notifications.
  */
 import type { BepEvent, BepFile } from '../bep/types';
-import { durationMs as bepDurationMs, eventKind, timestampMs } from '../bep/types';
+import { eventKind, timestampMs } from '../bep/types';
 import { ActionOutputParser, type OutputBlock } from './action-output';
 import { canonicalOptions } from './options';
 import { parseProcessesLine } from './processes';
-import type { Action, Invocation, Target, Test, TestAttempt } from './types';
+import { applyTestResult, applyTestSummary, locateTestAction } from './test-results';
+import type { Action, BazelProcessesLine, Invocation, Target, Test } from './types';
 
 /** Receives the ids an event added or updated. */
 export interface ChangeRecorder {
@@ -63,7 +64,7 @@ export class InvocationRecord {
 
   constructor(
     readonly invocation: Invocation,
-    private readonly changes: ChangeRecorder,
+    readonly changes: ChangeRecorder,
   ) {}
 
   get id(): string {
@@ -78,10 +79,11 @@ export class InvocationRecord {
     if (event.configured) this.configured(event);
     if (event.completed) this.completed(event);
     if (event.action) this.action(event, receivedAt);
-    if (event.testResult) this.testResult(event);
-    if (event.testSummary) this.testSummary(event);
+    if (event.testResult) applyTestResult(this, event);
+    if (event.testSummary) applyTestSummary(this, event);
     if (event.progress) this.progress(event.progress.stdout ?? '', event.progress.stderr ?? '');
     if (event.finished) this.finished(event);
+    if (event.buildMetrics) this.metrics(event);
     if (event.aborted) this.aborted(event);
     if (event.lastMessage) {
       this.complete = true;
@@ -188,67 +190,9 @@ export class InvocationRecord {
       spawns: [],
     };
     this.actions.set(id, action);
+    locateTestAction(this, action);
     this.changes.action(this.id, id, existing === undefined);
     this.attachOutput();
-  }
-
-  private test(label: string): { test: Test; added: boolean } {
-    const existing = this.tests.get(label);
-    if (existing) return { test: existing, added: false };
-    const test: Test = {
-      id: label,
-      invocationId: this.id,
-      label,
-      status: 'NO_STATUS',
-      attempts: [],
-      durationMs: null,
-      logs: [],
-    };
-    this.tests.set(label, test);
-    return { test, added: true };
-  }
-
-  private testResult(event: BepEvent): void {
-    const idr = event.id.testResult;
-    const r = event.testResult;
-    if (!idr?.label || !r) return;
-    const { test, added } = this.test(idr.label);
-    const info = r.executionInfo;
-    const attempt: TestAttempt = {
-      run: idr.run ?? 1,
-      shard: idr.shard ?? 1,
-      attempt: idr.attempt ?? 1,
-      status: r.status ?? 'NO_STATUS',
-      durationMs: bepDurationMs(r.testAttemptDuration) ?? num(r.testAttemptDurationMillis),
-      strategy: info?.strategy ?? null,
-      location: null,
-      cachedLocally: r.cachedLocally === true,
-      cachedRemotely: info?.cachedRemotely === true,
-      logs: (r.testActionOutput ?? []).flatMap((f) =>
-        f.uri ? [{ name: f.name ?? '', uri: f.uri }] : [],
-      ),
-    };
-    test.attempts.push(attempt);
-    test.status = attempt.status;
-    test.durationMs = test.attempts.reduce<number | null>(
-      (sum, a) => (a.durationMs === null ? sum : (sum ?? 0) + a.durationMs),
-      null,
-    );
-    this.changes.test(this.id, test.id, added);
-  }
-
-  private testSummary(event: BepEvent): void {
-    const label = event.id.testSummary?.label;
-    const s = event.testSummary;
-    if (!label || !s) return;
-    const { test, added } = this.test(label);
-    test.status = s.overallStatus ?? test.status;
-    test.durationMs =
-      bepDurationMs(s.totalRunDuration) ?? num(s.totalRunDurationMillis) ?? test.durationMs;
-    test.logs = [...(s.passed ?? []), ...(s.failed ?? [])].flatMap((f) =>
-      f.uri ? [{ name: f.name ?? '', uri: f.uri }] : [],
-    );
-    this.changes.test(this.id, test.id, added);
   }
 
   private progress(stdout: string, stderr: string): void {
@@ -269,6 +213,23 @@ export class InvocationRecord {
     inv.exitCodeName = f.exitCode?.name ?? null;
     inv.finishedAt = timestampMs(f.finishTime) ?? num(f.finishTimeMillis);
     inv.state = inv.exitCodeName === 'INTERRUPTED' ? 'interrupted' : 'finished';
+    this.touch();
+  }
+
+  /**
+   * Newer Bazel (>= 5.1) publishes its processes line as `BuildMetrics.action_summary.runner_count`;
+   * it stands in for the console line when no progress text carried one.
+   */
+  private metrics(event: BepEvent): void {
+    const counts = event.buildMetrics?.actionSummary?.runnerCount;
+    if (!counts || counts.length === 0 || this.invocation.processes.bazel !== null) return;
+    const line: BazelProcessesLine = { total: 0 };
+    for (const c of counts) {
+      if (!c.name) continue;
+      if (c.name === 'total') line.total = c.count ?? 0;
+      else if ((c.count ?? 0) > 0) line[c.name] = c.count ?? 0;
+    }
+    this.invocation.processes.bazel = line;
     this.touch();
   }
 

@@ -122,3 +122,27 @@ describe('model: replay of the Bazel 4.2.3 fixtures', () => {
     model.dispose();
   });
 });
+
+describe('model: live facts before the execution log', () => {
+  it('tests are located from TestResult.executionInfo while spawns are pending', async () => {
+    const bep = await readBepFile(path.join(fixturesDir(), '08-tests-pass-and-fail', 'bep.json'));
+    const model = new BuildModel();
+    for (const event of bep.events) model.applyEvent('t', event, 0);
+    const tests = model.actions('t').filter((a) => a.mnemonic === 'TestRunner');
+    assert.equal(tests.length, 2);
+    assert.ok(tests.every((a) => a.runner === 'linux-sandbox' && a.location === 'local'));
+    assert.ok(model.tests('t').every((t) => t.attempts[0]?.location === 'local'));
+    model.dispose();
+  });
+
+  it("newer Bazel: Bazel's own processes line comes from BEP (console text or runner_count)", async () => {
+    const file = path.join(fixturesDir(), '..', 'external', 'bb-portal', 'nextjs_build.bep.ndjson');
+    const bep = await readBepFile(file);
+    const model = new BuildModel();
+    for (const event of bep.events) model.applyEvent('n', event, 0);
+    const line = model.invocation('n')?.processes.bazel;
+    assert.ok(line && line.total > 0, JSON.stringify(line));
+    assert.equal(model.invocation('n')?.bazelVersion, '7.1.0');
+    model.dispose();
+  });
+});
