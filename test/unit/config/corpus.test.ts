@@ -131,7 +131,7 @@ describe('config corpus: every real file', function () {
         place(ws, file, '.bazelrc');
         readRemoteSettings(options(ws, 'bazel'));
         setGetDisable(ws, 'bazel', '.bazelrc', settings, (l) =>
-          /^(build --(remote_\w+|tls_\w+|jobs|bes_backend)=\S+|try-import %workspace%\/user\.bazelrc) # rbl:remote$/.test(
+          /^(build --(remote_\w+|tls_\w+|jobs|bes_backend)=\S+|build --remote_download_(minimal|toplevel)|try-import %workspace%\/user\.bazelrc) # rbl:remote$/.test(
             l,
           ),
         );

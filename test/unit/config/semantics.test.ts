@@ -134,6 +134,18 @@ describe('config semantics: what each tool would really see', () => {
       assert.equal(readRemoteSettings(opts(dir, 'bazel')).single.executor, undefined);
     });
 
+    it('writes the download mode as Bazel 4 accepts it, switching it on one marked line', () => {
+      const dir = ws({ '.bazelrc': '' });
+      applyPlan(planRemoteSet(opts(dir, 'bazel'), { downloadMode: 'minimal' }));
+      applyPlan(planRemoteSet(opts(dir, 'bazel'), { downloadMode: 'toplevel' }));
+      const text = fs.readFileSync(path.join(dir, '.bazelrc'), 'utf8');
+      assert.deepEqual(
+        text.split('\n').filter((l) => l.includes('download')),
+        ['build --remote_download_toplevel # rbl:remote'],
+      );
+      assert.equal(readRemoteSettings(opts(dir, 'bazel')).single.downloadMode?.value, 'toplevel');
+    });
+
     it('warns when a later rc file overrides a value set', () => {
       const home = tempDir();
       fs.writeFileSync(path.join(home, '.bazelrc'), 'build --remote_cache=grpc://mine\n');
