@@ -71,7 +71,7 @@ export const SUPPORT: Record<Tool, Record<SettingName, string | null>> = {
     headers: '--remote_header (secrets file)',
     platform: '--remote_default_exec_properties',
     jobs: '--jobs',
-    downloadMode: '--remote_download_outputs',
+    downloadMode: '--remote_download_minimal / _toplevel / --remote_download_outputs=all',
     besBackend: '--bes_backend',
   },
   pants: {
