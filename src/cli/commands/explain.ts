@@ -14,12 +14,13 @@ import {
   renderAction,
   renderSummary,
 } from '../../explain';
+import { redactActionReport, redactSummary } from '../../explain/redact';
 import { UsageError } from '../../util/errors';
 import { parseFlags } from '../args';
 import type { Command } from '../command';
 import { printJson } from '../io';
 
-const HELP = `Usage: rbl explain OLD NEW [--json] [--action OUTPUT_PATH] [--cwd DIR]
+const HELP = `Usage: rbl explain OLD NEW [--json] [--action OUTPUT_PATH] [--cwd DIR] [--complete]
 
 Explains why the actions of build NEW missed the cache compared with build OLD, down to root
 causes: a changed source or tool, env variable, platform property, command line or
@@ -39,11 +40,14 @@ Options:
   --json                  print one JSON object: {"actions": {...}, "rootCauses": [...]}
                           (with --action, also "action": the one action's detail or null)
   --cwd DIR               the workspace whose history store ids refer to (default: .)
+  --complete              both logs are complete builds of the same targets (e.g. clean
+                          builds): an action missing from NEW is then "removed"
   --action OUTPUT_PATH    also show one action (by any of its output paths): its root
                           causes, the chain from where the change began, and its diff
 
 An action missing from NEW counts as "notRun" (Bazel's action cache may have skipped it)
-unless a consumer in NEW lost its output, which shows it was removed.
+unless --complete is given or a consumer in NEW lost its output, which shows it was removed.
+Values of secret-looking env variables and URL user-info are printed as ***.
 Exit codes: 0 explained; 2 unreadable, truncated or corrupt log, or bad usage.
 `;
 
@@ -105,6 +109,7 @@ export const explainCommand: Command = {
       json: { type: 'boolean' },
       action: { type: 'string' },
       cwd: { type: 'string' },
+      complete: { type: 'boolean' },
     });
     if (positionals.length !== 2) {
       throw new UsageError('explain: expected two execution logs, OLD and NEW (see --help)');
@@ -112,9 +117,11 @@ export const explainCommand: Command = {
     const [oldArg, newArg] = positionals;
     const cwd = values.cwd === undefined ? io.cwd : path.resolve(io.cwd, values.cwd);
     const { oldSpawns, newSpawns } = await resolveSides(oldArg, newArg, cwd);
-    const explanation = explainSpawns(oldSpawns, newSpawns);
+    const explanation = explainSpawns(oldSpawns, newSpawns, { bothComplete: values.complete });
+    const summary = redactSummary(explanation.summary);
     const actionPath = values.action;
-    const action = actionPath === undefined ? undefined : findAction(explanation, actionPath);
+    const found = actionPath === undefined ? null : findAction(explanation, actionPath);
+    const action = found && redactActionReport(found);
     if (
       actionPath !== undefined &&
       !action &&
@@ -124,15 +131,10 @@ export const explainCommand: Command = {
       throw new UsageError(`explain: --action ${actionPath}: no action writes it in either log`);
     }
     if (values.json) {
-      printJson(
-        io,
-        actionPath === undefined
-          ? explanation.summary
-          : { ...explanation.summary, action: action ?? null },
-      );
+      printJson(io, actionPath === undefined ? summary : { ...summary, action });
       return 0;
     }
-    io.stdout.write(renderSummary(explanation.summary));
+    io.stdout.write(renderSummary(summary));
     if (actionPath !== undefined) {
       io.stdout.write(
         action
