@@ -1,6 +1,6 @@
-// Real Bazel 4.2.3 against a real REAPI executor: BuildGrid, with our workers running the
+// Real Bazel 4.2.3 through `rbl build` against a real REAPI executor: BuildGrid, with our workers running the
 // actions. Spawns run with runner `remote`, Bazel's processes line and execution log agree, the
-// workers really ran them, and the remotely built program works.
+// workers really ran them, rbl's model locates them `remote`, and the remotely built program works.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -66,6 +66,12 @@ describe('Bazel with remote execution (BuildGrid and our workers)', function () 
     assert.ok(remote > 0, `Bazel ran spawns remotely: ${build.processes.line}`);
     assert.equal(build.runners.remote, remote, 'the execution log agrees with Bazel');
     assert.equal(grid.executed() - before, remote, 'our workers ran exactly those spawns');
+    assert.deepEqual(build.summary.processes.byRunner, build.processes.byRunner);
+    assert.equal(build.summary.processes.mismatch, null);
+    const remoteActions = build.summary.actions.filter((a) => a.location === 'remote');
+    assert.equal(remoteActions.length, remote, JSON.stringify(build.summary.actions.slice(0, 3)));
+    assert.ok(remoteActions.every((a) => a.runner === 'remote' && a.success));
+    assert.equal(build.summary.remoteRate, remote / build.summary.actions.length);
     const hello = path.join(workspace.dir, 'bazel-bin', 'cc', 'hello');
     assert.ok(
       execFileSync(hello, { encoding: 'utf8' }).length > 0,
