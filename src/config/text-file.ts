@@ -131,6 +131,22 @@ export function readIfExists(file: string): Buffer | null {
   }
 }
 
+/** Texts to read instead of the disk (null: the file is gone), to check a planned edit. */
+export type TextOverrides = ReadonlyMap<string, string | null>;
+
+/** A file's text for reading settings: from `overrides` when it has the path, else the disk. */
+export function readTextFor(
+  file: string,
+  overrides?: TextOverrides,
+): { text: string; bom: boolean } | null {
+  if (overrides?.has(file)) {
+    const text = overrides.get(file) ?? null;
+    return text === null ? null : { text, bom: false };
+  }
+  const bytes = readIfExists(file);
+  return bytes === null ? null : decodeText(bytes);
+}
+
 /**
  * Writes `text` over `file` atomically: a temp file in the same directory, same mode, then
  * rename. Refuses when the file changed since `readTextFile` (someone else edited it).

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeText, displayPathOf, readIfExists } from '../text-file';
+import { displayPathOf, readTextFor, type TextOverrides } from '../text-file';
+import { compareVersions } from '../version';
 import { parseBazelrc, type RcDocument, type RcLine, type RcWord } from './parse';
 
 /** Where Debian's Bazel reads its system rc file (upstream Bazel uses /etc/bazel.bazelrc). */
@@ -15,7 +16,7 @@ export interface RcChainOptions {
   /** For `try-import-if-bazel-version`; null (unknown) skips those imports. */
   bazelVersion?: string | null;
   /** Texts to use instead of the disk (null: the file is gone), to check a planned edit. */
-  overrides?: ReadonlyMap<string, string | null>;
+  overrides?: TextOverrides;
 }
 
 export interface RcFile {
@@ -61,16 +62,6 @@ export function resolveImportPath(workspace: string, word: string): string {
   return path.resolve(workspace, word);
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 function versionMatches(condition: string, version: string): boolean {
   const m = /^(>=|<=|>|<|==|!=|~)?(.+)$/.exec(condition);
   if (!m) return false;
@@ -98,12 +89,7 @@ export function loadRcChain(options: RcChainOptions): RcChain {
   const stack: string[] = [];
 
   const readFile = (p: string, kind: RcFile['kind']): RcFile | null => {
-    let text: string | null;
-    if (options.overrides?.has(p)) text = options.overrides.get(p) ?? null;
-    else {
-      const bytes = readIfExists(p);
-      text = bytes === null ? null : decodeText(bytes).text;
-    }
+    const text = readTextFor(p, options.overrides)?.text ?? null;
     if (text === null) return null;
     const file: RcFile = {
       path: p,

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EffectiveReport, SingleKey } from '../report';
-import { decodeText, displayPathOf, readIfExists } from '../text-file';
+import { displayPathOf, readTextFor, type TextOverrides } from '../text-file';
 import { parseBuckconfig, type BuckDocument } from './parse';
 
 export interface BuckOptions {
@@ -43,10 +43,7 @@ export function buckConfigFileName(config: string | null): string {
  * project's .buckconfig.d/*, .buckconfig, .buckconfig.local, then the --config-file named
  * with --config. `<file:…>` includes are read in place.
  */
-export function loadBuckFiles(
-  options: BuckOptions,
-  overrides?: ReadonlyMap<string, string | null>,
-): BuckFile[] {
+export function loadBuckFiles(options: BuckOptions, overrides?: TextOverrides): BuckFile[] {
   const ws = path.resolve(options.workspace);
   const home = options.homeDir === undefined ? os.homedir() : options.homeDir;
   const paths: string[] = [];
@@ -64,12 +61,7 @@ export function loadBuckFiles(
   if (options.config !== null) paths.push(path.join(ws, buckConfigFileName(options.config)));
   const files: BuckFile[] = [];
   const read = (p: string, depth: number): void => {
-    let text: string | null;
-    if (overrides?.has(p)) text = overrides.get(p) ?? null;
-    else {
-      const bytes = readIfExists(p);
-      text = bytes === null ? null : decodeText(bytes).text;
-    }
+    const text = readTextFor(p, overrides)?.text ?? null;
     if (text === null || depth > 10) return;
     const displayPath = displayPathOf(ws, p);
     const doc = parseBuckconfig(text, displayPath);

@@ -20,11 +20,11 @@ import {
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
 import { readTextFile, type TextFile } from '../text-file';
+import { compareVersions } from '../version';
 import {
   CLIENT_CERT_OPTIONS_SINCE,
   HEADER_OPTIONS,
   PLATFORM_OPTION,
-  compareVersions,
   effectivePantsSettings,
   globalEntries,
   optionGeneration,

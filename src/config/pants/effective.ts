@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EffectiveReport, SingleKey, Sourced } from '../report';
+import { compareVersions } from '../version';
 import type { PantsFile, PantsOptions } from './files';
 import type { TomlDocument, TomlEntry, TomlValue } from './toml-scan';
 
@@ -21,16 +22,6 @@ export const PLATFORM_OPTION = 'remote_execution_extra_platform_properties';
 export const ADDRESS_OPTIONS_SINCE = '2.2.0';
 /** Pants 2.18 added remote_client_certs_path / remote_client_key_path (mTLS). */
 export const CLIENT_CERT_OPTIONS_SINCE = '2.18.0';
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.a-z]+/i).map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(/[.a-z]+/i).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 export function globalEntries(doc: TomlDocument): TomlEntry[] {
   return doc.entries.filter((e) => e.table.length === 1 && e.table[0] === 'GLOBAL');

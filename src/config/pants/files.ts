@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
-import { byteOffset, decodeText, displayPathOf, readIfExists } from '../text-file';
+import { byteOffset, displayPathOf, readTextFor, type TextOverrides } from '../text-file';
 import { TomlSyntaxError, scanToml, type TomlDocument } from './toml-scan';
 
 export interface PantsOptions {
@@ -86,23 +86,13 @@ export function pantsFilePaths(options: PantsOptions): { path: string; kind: Pan
   return out.filter((f) => !seen.has(f.path) && seen.add(f.path));
 }
 
-export function loadPantsFiles(
-  options: PantsOptions,
-  overrides?: ReadonlyMap<string, string | null>,
-): PantsFile[] {
+export function loadPantsFiles(options: PantsOptions, overrides?: TextOverrides): PantsFile[] {
   const ws = path.resolve(options.workspace);
   const files: PantsFile[] = [];
   for (const f of pantsFilePaths(options)) {
-    let text: string | null;
-    let bom = false;
-    if (overrides?.has(f.path)) text = overrides.get(f.path) ?? null;
-    else {
-      const bytes = readIfExists(f.path);
-      const decoded = bytes === null ? null : decodeText(bytes);
-      text = decoded?.text ?? null;
-      bom = decoded?.bom ?? false;
-    }
-    if (text === null) continue;
+    const read = readTextFor(f.path, overrides);
+    if (read === null) continue;
+    const { text, bom } = read;
     const displayPath = displayPathOf(ws, f.path);
     files.push({ ...f, displayPath, doc: scanTomlFile(text, displayPath, bom) });
   }
