@@ -11,6 +11,8 @@ import type { BepEvent } from '../bep/types';
 import type { google } from '../gen/protos';
 import { Emitter } from '../util/emitter';
 import { BesForwarder, parseForwardUrl } from './forward';
+import { describeLifecycle, type LifecycleEvent } from './lifecycle';
+export type { LifecycleEvent } from './lifecycle';
 import { Redactor } from './redact';
 import {
   publishBuildEventServer,
@@ -50,19 +52,6 @@ export interface SinkEvent {
 export interface SinkProblem {
   invocationId: string | null;
   message: string;
-}
-
-export interface LifecycleEvent {
-  invocationId: string | null;
-  buildId: string;
-  kind:
-    | 'buildEnqueued'
-    | 'invocationAttemptStarted'
-    | 'invocationAttemptFinished'
-    | 'buildFinished'
-    | 'other';
-  /** BuildStatus.Result name for the *Finished events. */
-  result: string | null;
 }
 
 interface InvocationState {
@@ -186,17 +175,7 @@ export class BesSink {
     callback(null, {});
     for (const f of this.forwarders) f.lifecycle(req.raw, call.metadata);
     const ev = ordered?.event;
-    const kind: LifecycleEvent['kind'] = ev?.buildEnqueued
-      ? 'buildEnqueued'
-      : ev?.invocationAttemptStarted
-        ? 'invocationAttemptStarted'
-        : ev?.invocationAttemptFinished
-          ? 'invocationAttemptFinished'
-          : ev?.buildFinished
-            ? 'buildFinished'
-            : 'other';
-    const status = ev?.invocationAttemptFinished?.invocationStatus ?? ev?.buildFinished?.status;
-    const result = status ? resultName(status.result) : null;
+    const { kind, result } = describeLifecycle(ev);
     this.onLifecycle.fire({
       invocationId,
       buildId: ordered?.streamId?.buildId ?? '',
@@ -305,20 +284,4 @@ export class BesSink {
   private accepts(invocationId: string): boolean {
     return this.options.acceptInvocation ? this.options.acceptInvocation(invocationId) : true;
   }
-}
-
-const RESULT_NAMES = [
-  'UNKNOWN_STATUS',
-  'COMMAND_SUCCEEDED',
-  'COMMAND_FAILED',
-  'USER_ERROR',
-  'SYSTEM_ERROR',
-  'RESOURCE_EXHAUSTED',
-  'INVOCATION_DEADLINE_EXCEEDED',
-  'CANCELLED',
-  'REQUEST_DEADLINE_EXCEEDED',
-];
-
-function resultName(result: number | null | undefined): string {
-  return RESULT_NAMES[result ?? 0] ?? String(result);
 }
