@@ -9,5 +9,8 @@ export {
   isStoredInvocation,
 } from './history-sides';
 export { findAction, type ActionReport } from './action-lookup';
+export { ExplanationIndex, type TargetExplanation } from './explanation-index';
+export { SpawnInterner } from './intern';
+export { redactActionReport, redactSummary, redactText } from './redact';
 export { renderSummary, renderAction, describeCause } from './render-text';
 export * from './types';

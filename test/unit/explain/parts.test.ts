@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { Spawn, SpawnFile } from '../../../src/execlog/types';
 import { diffArgs } from '../../../src/explain/arg-diff';
+import { explainSpawns } from '../../../src/explain/explain';
+import { ExplanationIndex } from '../../../src/explain/explanation-index';
 import { SpawnInterner } from '../../../src/explain/intern';
 import {
   configOf,
@@ -102,5 +104,32 @@ describe('explain: interning both logs', () => {
     } satisfies SpawnFile;
     const interned = new SpawnInterner().file(file);
     assert.equal(interned.digest?.sizeBytes, 5);
+  });
+});
+
+describe('explain: lookups for the editor', () => {
+  const chain = (input: string) =>
+    simulateBuild({ 'in.txt': input }, [
+      { outputs: ['bazel-out/k8/bin/a'], inputs: ['in.txt'], label: '//p:t' },
+      { outputs: ['bazel-out/k8/bin/b'], inputs: ['bazel-out/k8/bin/a'], label: '//p:t' },
+      { outputs: ['bazel-out/k8/bin/c'], label: '//p:other' },
+    ]);
+
+  it('finds an action by output, gives a tooltip hint and groups a target by cause', () => {
+    const index = new ExplanationIndex(explainSpawns(chain('1'), chain('2')));
+    assert.equal(index.action('bazel-out/k8/bin/b')?.status, 'changed');
+    assert.equal(index.action('bazel-out/k8/bin/c'), undefined);
+    assert.equal(
+      index.hint('bazel-out/k8/bin/b'),
+      'changed: input changed: in.txt (via bazel-out/k8/bin/a)',
+    );
+    assert.equal(index.hint('bazel-out/k8/bin/c'), null);
+    const target = index.target('//p:t');
+    assert.equal(target.actions.length, 2);
+    assert.deepEqual(
+      target.groups.map((g) => [g.cause.kind, g.actions.length]),
+      [['input', 2]],
+    );
+    assert.deepEqual(index.target('//p:other').groups, []);
   });
 });
