@@ -1,6 +1,7 @@
 // The harness's plain parts (no Bazel needed): the processes-line parser, the concurrency
 // limiter and the poller. They live in the bazel tier because they belong to the harness.
 import { strict as assert } from 'node:assert';
+import { createWorkspace, requireBazel } from '../helpers/bazel';
 import { Limiter } from '../helpers/limiter';
 import { pollUntil } from '../helpers/poll-until';
 import { parseProcessesLine } from '../helpers/processes-line';
@@ -88,6 +89,24 @@ describe('Bazel test harness parts', () => {
     it('rejects a limit that is not a positive integer', () => {
       assert.throws(() => new Limiter(0), /positive integer/);
       assert.throws(() => new Limiter(1.5), /positive integer/);
+    });
+  });
+
+  describe('requireBazel', () => {
+    it('fails loudly, naming the binary and the fix, when Bazel is missing', () => {
+      const saved = process.env.RBL_BAZEL;
+      process.env.RBL_BAZEL = '/nonexistent/rbl-harness/bazel';
+      try {
+        assert.throws(
+          () => requireBazel(),
+          /Bazel not found \(\/nonexistent\/rbl-harness\/bazel\).*scripts\/setup\.sh/,
+        );
+        assert.throws(() => createWorkspace('no-bazel'), /Bazel not found/);
+      } finally {
+        if (saved === undefined) delete process.env.RBL_BAZEL;
+        else process.env.RBL_BAZEL = saved;
+      }
+      assert.match(requireBazel(), /bazel$/);
     });
   });
 

@@ -95,6 +95,8 @@ export function exampleWorkspaceDir(): string {
   return path.join(repoRoot(), 'examples', 'workspace');
 }
 
+/** Found binaries by what was asked for (RBL_BAZEL may change between tests). */
+const foundBazel = new Map<string, string>();
 let bazelBinary: string | undefined;
 
 /**
@@ -102,8 +104,9 @@ let bazelBinary: string | undefined;
  * tests that need Bazel must fail, not skip, without it.
  */
 export function requireBazel(): string {
-  if (bazelBinary) return bazelBinary;
   const wanted = process.env.RBL_BAZEL || 'bazel';
+  const known = foundBazel.get(wanted);
+  if (known) return (bazelBinary = known);
   const candidates = wanted.includes('/')
     ? [path.resolve(wanted)]
     : (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, wanted));
@@ -121,8 +124,8 @@ export function requireBazel(): string {
         `run scripts/setup.sh (installs Debian's bazel-bootstrap) or set RBL_BAZEL${process.env.CI === 'true' ? ' [CI=true]' : ''}`,
     );
   }
-  bazelBinary = found;
-  return found;
+  foundBazel.set(wanted, found);
+  return (bazelBinary = found);
 }
 
 function positiveIntegerFromEnv(name: string, fallback: number): number {
