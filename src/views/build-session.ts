@@ -4,11 +4,15 @@ import { lastProgress } from '../presentation/progress';
 import { stripAnsi } from '../presentation/ansi';
 import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
 import type { BuildOutput } from './build-output';
+import type { BuildProblems } from './problems';
 import type { BuildStatusBar } from './status-bar';
 
 /** Context keys the `when` clauses of package.json test. */
 export const CONTEXT_BUILDING = 'remoteBuildLens.building';
 export const CONTEXT_HAS_LAST_BUILD = 'remoteBuildLens.hasLastBuild';
+
+/** Console text kept per build for the Problems panel: errors are near the end. */
+const MAX_CONSOLE_CHARS = 8 * 1024 * 1024;
 
 /**
  * The one build the editor runs at a time: starts it, streams its console to the output channel
@@ -17,11 +21,14 @@ export const CONTEXT_HAS_LAST_BUILD = 'remoteBuildLens.hasLastBuild';
 export class BuildSession implements vscode.Disposable {
   private running: StartedBuild | undefined;
   private last: BuildRequest | undefined;
+  /** The running build's console, for the Problems panel at its end (tail kept when huge). */
+  private console = '';
 
   constructor(
     private readonly launcher: BuildLauncher,
     private readonly output: BuildOutput,
     private readonly statusBar: BuildStatusBar,
+    private readonly problems: BuildProblems,
   ) {}
 
   get isBuilding(): boolean {
@@ -44,6 +51,8 @@ export class BuildSession implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', CONTEXT_HAS_LAST_BUILD, true);
     this.output.startBuild(['bazel', request.command, ...request.args].join(' '));
     this.statusBar.setProgress(null);
+    this.problems.clear();
+    this.console = '';
     try {
       this.running = await this.launcher.start(request, (chunk) => this.onConsole(chunk));
     } catch (err) {
@@ -55,6 +64,7 @@ export class BuildSession implements vscode.Disposable {
     try {
       const exitCode = await this.running.finished;
       this.output.finishBuild();
+      this.problems.replace(this.console, request.workspace);
       this.output.note(`bazel ${request.command} exited with ${exitCode}`);
       return exitCode;
     } catch (err) {
@@ -80,6 +90,10 @@ export class BuildSession implements vscode.Disposable {
 
   private onConsole(chunk: string): void {
     this.output.append(chunk);
+    this.console += chunk;
+    if (this.console.length > MAX_CONSOLE_CHARS) {
+      this.console = this.console.slice(this.console.length - MAX_CONSOLE_CHARS / 2);
+    }
     const progress = lastProgress(stripAnsi(chunk));
     if (progress !== null) this.statusBar.setProgress(progress);
   }

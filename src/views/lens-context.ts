@@ -4,9 +4,11 @@ import type { BuildLauncher } from './build-launcher';
 import { BuildOutput } from './build-output';
 import { BuildSession } from './build-session';
 import { BuildsTreeProvider } from './builds-tree';
+import { BuildProblems } from './problems';
 import { Settings } from './settings';
 import { BuildStatusBar } from './status-bar';
 import { TargetCatalogue } from './target-catalogue';
+import { BuildTestExplorer } from './test-explorer';
 
 /** The id of the Builds tree in package.json (`<id>.focus` is VS Code's own command). */
 export const BUILDS_VIEW_ID = 'remoteBuildLens.builds';
@@ -26,19 +28,24 @@ export interface Engine {
 export class LensContext implements vscode.Disposable {
   readonly settings = new Settings();
   readonly output = new BuildOutput();
+  readonly problems = new BuildProblems();
   readonly model: BuildModelView;
   readonly tree: BuildsTreeProvider;
   readonly statusBar: BuildStatusBar;
   readonly session: BuildSession;
   readonly targets: TargetCatalogue;
   readonly treeView: vscode.TreeView<unknown>;
+  readonly testExplorer: BuildTestExplorer;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly engine: Engine) {
     this.model = engine.model;
     this.tree = new BuildsTreeProvider(this.model, () => this.settings.snapshot().historySize);
     this.statusBar = new BuildStatusBar(this.model);
-    this.session = new BuildSession(engine.launcher, this.output, this.statusBar);
+    this.session = new BuildSession(engine.launcher, this.output, this.statusBar, this.problems);
+    this.testExplorer = new BuildTestExplorer(this.model, async (labels) =>
+      vscode.commands.executeCommand('remoteBuildLens.test', { targets: labels }),
+    );
     this.targets = new TargetCatalogue(() => this.settings.snapshot().bazelPath);
     this.treeView = vscode.window.createTreeView(BUILDS_VIEW_ID, {
       treeDataProvider: this.tree,
@@ -47,10 +54,12 @@ export class LensContext implements vscode.Disposable {
     this.disposables.push(
       this.settings,
       this.output,
+      this.problems,
       this.tree,
       this.statusBar,
       this.session,
       this.targets,
+      this.testExplorer,
       this.treeView,
       this.settings.onDidChange(() => this.tree.refreshAll()),
     );

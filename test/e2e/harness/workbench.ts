@@ -57,6 +57,21 @@ export class Workbench {
     return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   }
 
+  /**
+   * Every visible list row in the side bar, whatever view shows there, as `text | aria-label`
+   * (some views, e.g. Testing, leave the item's name out of the aria-label).
+   */
+  async sideBarRows(): Promise<string[]> {
+    return this.page
+      .locator('.part.sidebar .monaco-list-row')
+      .evaluateAll((els) =>
+        els.map(
+          (e) =>
+            `${(e.textContent ?? '').replace(/\s+/g, ' ')} | ${e.getAttribute('aria-label') ?? ''}`,
+        ),
+      );
+  }
+
   /** A status bar item by `publisher.name.itemId`, or null when it is not shown. */
   async statusItemText(fullId: string): Promise<string | null> {
     const item = this.page.locator(`[id="${fullId}"]`);

@@ -1,0 +1,230 @@
+// Builds of examples/workspace from the editor, with the real Bazel, watched in a real VS Code:
+// the tree mid-build (held open by the example's gate target, not a race with the clock), the
+// finished tree with disk-cache hits beside local actions, and the status bar during and after.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import {
+  createWorkspace,
+  gateArgs,
+  requireBazel,
+  runBazel,
+  runRoot,
+  scrubbedEnv,
+  shutdownWorkspace,
+  type Workspace,
+} from '../helpers/bazel';
+import { pollUntil } from '../helpers/poll-until';
+import { launchBrowser } from './harness/browser';
+import { startCodeServer, type CodeServer } from './harness/code-server';
+import { repoRoot, requireRig } from './harness/rig';
+import { Workbench } from './harness/workbench';
+
+const CONTAINER = 'workbench.view.extension.remoteBuildLens';
+const STATUS_ITEM = 'remote-build-lens.remote-build-lens.remoteBuildLens.status';
+const BUILD_TIMEOUT_MS = 240_000;
+
+function extensionDir(): string {
+  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
+}
+
+describe('building examples/workspace from the editor (real Bazel)', function () {
+  let workspace: Workspace;
+  let browser: Browser | undefined;
+  let server: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+
+  before(async function () {
+    const rig = requireRig(this);
+    requireBazel();
+    workspace = createWorkspace('editor');
+    const diskCache = path.join(runRoot(), 'editor-disk-cache');
+    server = await startCodeServer(rig, {
+      workspace: workspace.dir,
+      // Bazel gets the harness's scrubbed environment (private HOME, plain PATH) through the
+      // extension host, which inherits the server's.
+      env: scrubbedEnv(),
+      settings: {
+        'remoteBuildLens.extraFlags': [...gateArgs(workspace), `--disk_cache=${diskCache}`],
+      },
+    });
+    browser = await launchBrowser(rig);
+    workbench = await Workbench.open(browser, server, workspace.dir, extensionDir());
+    await workbench.openViewContainer('Remote Build Lens');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
+      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await workbench.screenshot(`failure-${name}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await browser?.close();
+    await server?.stop();
+    if (workspace) await shutdownWorkspace(workspace);
+  });
+
+  async function build(pattern: string): Promise<void> {
+    if (workbench === undefined) throw new Error('no workbench');
+    await workbench.runCommand('Remote Build Lens: Build…');
+    await workbench.answerQuickPick('Build which targets?', pattern);
+  }
+
+  /** The status item's label once `bazel <command> <pattern>` has finished. */
+  async function statusAfterBuild(pattern: string, command = 'build'): Promise<string> {
+    if (workbench === undefined) throw new Error('no workbench');
+    const wb = workbench;
+    return pollUntil(
+      async () => {
+        const label = await wb.statusItemLabel(STATUS_ITEM);
+        // The tooltip names the command, so an earlier build's result never counts.
+        return label !== null &&
+          label.includes(`bazel ${command} ${pattern}`) &&
+          !label.includes('sync~spin') &&
+          /passed|failed/.test(label)
+          ? label
+          : null;
+      },
+      {
+        timeoutMs: BUILD_TIMEOUT_MS,
+        intervalMs: 250,
+        what: 'the build to finish in the status bar',
+      },
+    );
+  }
+
+  it('shows the running build in the tree and the status bar while the gate holds it', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    fs.rmSync(workspace.gateFile, { force: true });
+    fs.rmSync(`${workspace.gateFile}.reached`, { force: true });
+    await build('//gate:after_gate');
+    await pollUntil(() => fs.existsSync(`${workspace.gateFile}.reached`), {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      what: 'the gate action to start',
+    });
+    const running = await pollUntil(
+      async () => {
+        const label = await wb.statusItemLabel(STATUS_ITEM);
+        return label?.includes('sync~spin') ? label : null;
+      },
+      { timeoutMs: 30_000, what: 'the spinner in the status bar' },
+    );
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.treeRows(CONTAINER);
+        return all.some((r) => r.startsWith('build //gate:after_gate') && r.includes('running'))
+          ? all
+          : null;
+      },
+      { timeoutMs: 30_000, what: 'a running invocation row' },
+    );
+    await wb.screenshot('tree-mid-build');
+    fs.writeFileSync(workspace.gateFile, 'open\n');
+    const finished = await statusAfterBuild('//gate:after_gate');
+    assert.match(running, /sync~spin/);
+    assert.ok(rows.length >= 1);
+    assert.match(finished, /build passed/);
+    // The tree redraws on its own coalesced schedule, a moment after the status bar.
+    await pollUntil(
+      async () =>
+        (await wb.treeRows(CONTAINER)).some(
+          (r) => r.startsWith('build //gate:after_gate') && r.includes('passed'),
+        ),
+      { timeoutMs: 30_000, what: 'the invocation row to say passed' },
+    );
+  });
+
+  it('shows disk-cache hits beside local actions after a clean rebuild', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    // Fill the disk cache with the genrule chain, forget the outputs, then build more than that:
+    // the chain comes back from the disk cache, the C++ targets run locally.
+    await build('//gen:all');
+    assert.match(await statusAfterBuild('//gen:all'), /passed/);
+    const clean = await runBazel(workspace, ['clean']);
+    assert.equal(clean.exitCode, 0, clean.stderr);
+    await build('//gen:all //cc:all');
+    const status = await statusAfterBuild('//gen:all //cc:all');
+    assert.match(status, /build passed · \d+ actions · \d+% cached/);
+    const cached = Number(/(\d+)% cached/.exec(status)?.[1]);
+    assert.ok(cached > 0 && cached < 100, `a mixed build: ${status}`);
+    // The newest invocation is expanded; open one genrule target and one C++ target.
+    await wb.clickRow(CONTAINER, 'gen:step1');
+    await wb.clickRow(CONTAINER, 'cc:hello');
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.treeRows(CONTAINER);
+        return all.some((r) => r.includes('disk cache hit')) &&
+          all.some((r) => r.includes('local (sandboxed)'))
+          ? all
+          : null;
+      },
+      { timeoutMs: 30_000, what: 'action rows with both locations' },
+    );
+    await wb.screenshot('tree-mixed-locations');
+    assert.ok(
+      rows.some((r) => /^step1\.txt, disk cache hit, Genrule/.test(r)),
+      rows.join('\n'),
+    );
+  });
+
+  it('lists the failed action in the Problems panel at its BUILD file line', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await build('//fail:broken');
+    assert.match(await statusAfterBuild('//fail:broken'), /build failed/);
+    await wb.runCommand('View: Focus Problems');
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.treeRows('workbench.panel.markers');
+        return all.some((r) => r.includes('//fail:broken')) ? all : null;
+      },
+      { timeoutMs: 30_000, what: 'a Problems entry for //fail:broken' },
+    );
+    await wb.screenshot('problems-after-failing-build');
+    const buildFileLine =
+      fs
+        .readFileSync(path.join(workspace.dir, 'fail', 'BUILD'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('genrule(')) + 1;
+    const entry = rows.find((r) => r.includes('//fail:broken')) ?? '';
+    assert.match(entry, new RegExp(`at line ${buildFileLine} and character`), rows.join('\n'));
+    assert.ok(
+      rows.some((r) => /problems? in file BUILD of folder fail/.test(r)),
+      rows.join('\n'),
+    );
+  });
+
+  it('shows bazel test results in the Test Explorer', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await wb.runCommand('Remote Build Lens: Test…');
+    // fail_test fails on demand (see examples/workspace/tests/BUILD).
+    await wb.answerQuickPick('Test which targets?', '--test_env=RBL_FAIL_TEST=1 //tests:all');
+    assert.match(await statusAfterBuild('//tests:all', 'test'), /test failed/);
+    await wb.openViewContainer('Testing');
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.sideBarRows();
+        return all.some((r) => r.includes('pass_test')) && all.some((r) => r.includes('fail_test'))
+          ? all
+          : null;
+      },
+      { timeoutMs: 30_000, what: 'both tests in the Test Explorer' },
+    );
+    await wb.screenshot('test-explorer-after-bazel-test');
+    assert.ok(
+      rows.some((r) => /\/\/tests:pass_test.*\(Passed\)/.test(r)),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((r) => /\/\/tests:fail_test.*\(Failed\)/.test(r)),
+      rows.join('\n'),
+    );
+  });
+});
