@@ -1,5 +1,7 @@
 import type { Spawn, SpawnFile } from '../execlog/types';
 
+const EMPTY: readonly { name: string; value: string }[] = [];
+
 /**
  * Shares equal strings and equal files between the spawns of both builds. Readers give every
  * spawn its own copies (a header read by 5,000 compiles is 5,000 objects); kept as they are,
@@ -60,6 +62,21 @@ export class SpawnInterner {
     return copy;
   }
 
+  /** Env and platform lists repeat across most spawns: equal lists share one array. */
+  private readonly lists = new Map<string, readonly { name: string; value: string }[]>();
+
+  private namedValues(
+    list: readonly { name: string; value: string }[],
+  ): readonly { name: string; value: string }[] {
+    if (list.length === 0) return EMPTY;
+    const key = list.map((v) => `${v.name}=${v.value}`).join('\u0000');
+    const known = this.lists.get(key);
+    if (known) return known;
+    const copy = list.map((v) => ({ name: this.string(v.name), value: this.string(v.value) }));
+    this.lists.set(key, copy);
+    return copy;
+  }
+
   spawn(s: Spawn): Spawn {
     return {
       ...s,
@@ -67,8 +84,8 @@ export class SpawnInterner {
       label: s.label === null ? null : this.string(s.label),
       // Arguments are mostly unique paths: interning them costs more time than it saves memory.
       args: s.args,
-      env: s.env.map((v) => ({ name: this.string(v.name), value: this.string(v.value) })),
-      platform: s.platform.map((p) => ({ name: this.string(p.name), value: this.string(p.value) })),
+      env: this.namedValues(s.env),
+      platform: this.namedValues(s.platform),
       inputs: s.inputs.map((f) => this.file(f)),
       listedOutputs: s.listedOutputs.map((o) => this.string(o)),
       actualOutputs: s.actualOutputs.map((f) => this.file(f)),
