@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { displayPathOf, readTextFor, type TextOverrides } from '../text-file';
@@ -54,12 +55,24 @@ export interface RcChain {
   warnings: string[];
 }
 
-/** Resolves an import path the way Bazel's client does (%workspace% prefix, else as given). */
-export function resolveImportPath(workspace: string, word: string): string {
+/**
+ * Resolves an import path: a `%workspace%` prefix is the workspace root. Bazel 4's client
+ * resolves any other relative path against its working directory, which for us (and for
+ * most users) is the workspace root; when nothing is there, the importing file's folder
+ * (where newer Bazel versions look) is tried.
+ */
+export function resolveImportPath(
+  workspace: string,
+  word: string,
+  importerDir = workspace,
+): string {
   if (word.startsWith('%workspace%')) return path.join(workspace, word.slice('%workspace%'.length));
-  // Bazel's client resolves a relative path against its working directory; the extension
-  // and the CLI work from the workspace root, so that is what we use.
-  return path.resolve(workspace, word);
+  if (path.isAbsolute(word)) return word;
+  const fromWorkspace = path.resolve(workspace, word);
+  const fromImporter = path.resolve(importerDir, word);
+  return fs.existsSync(fromWorkspace) || !fs.existsSync(fromImporter)
+    ? fromWorkspace
+    : fromImporter;
 }
 
 function versionMatches(condition: string, version: string): boolean {
@@ -124,7 +137,7 @@ export function loadRcChain(options: RcChainOptions): RcChain {
         continue;
       }
       if (target !== null) {
-        const resolved = resolveImportPath(workspace, target);
+        const resolved = resolveImportPath(workspace, target, path.dirname(file.path));
         const record: RcImport = {
           importer: file,
           line,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { removeMarkedFlags, setMarkedFlags } from '../../../src/config/bazelrc/edit';
 import { parseBazelrc, printBazelrc } from '../../../src/config/bazelrc/parse';
 import { withBlock, withoutBlocks } from '../../../src/config/buck/edit';
@@ -218,6 +218,39 @@ describe('config properties: random layouts and edits never lose bytes outside t
           const parsed = parseToml(edited) as { GLOBAL?: Record<string, unknown> };
           for (const [name, v] of want) assert.deepEqual(parsed.GLOBAL?.[name], v);
           assert.equal(removeMarked(edited), t);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  });
+
+  describe('TOML values', () => {
+    it('decodes what a strict TOML writer (smol-toml) writes exactly as smol-toml reads it', () => {
+      const key = fc
+        .string({ minLength: 1, maxLength: 8 })
+        .filter((k) => ![...k].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f'));
+      const leaf = fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+      );
+      const value = fc.oneof(
+        leaf,
+        fc.array(leaf, { maxLength: 4 }),
+        fc.dictionary(key, leaf, { maxKeys: 3 }),
+      );
+      const doc = fc.dictionary(key, fc.dictionary(key, value, { maxKeys: 5 }), { maxKeys: 4 });
+      fc.assert(
+        fc.property(doc, (obj) => {
+          const text = stringifyToml(obj);
+          const strict = parseToml(text) as Record<string, Record<string, unknown>>;
+          for (const e of scanToml(text).entries) {
+            let expected: unknown = strict;
+            for (const part of [...e.table, ...e.key])
+              expected = (expected as Record<string, unknown>)[part];
+            assert.deepEqual(e.value, expected);
+          }
         }),
         { numRuns: RUNS },
       );

@@ -103,6 +103,17 @@ describe('config semantics: what each tool would really see', () => {
       assert.deepEqual(r.warnings, []);
     });
 
+    it('resolves a relative import from the workspace root, else from the importing file', () => {
+      const dir = ws({
+        '.bazelrc': 'import tools/a.bazelrc\n',
+        'tools/a.bazelrc': 'import b.bazelrc\n',
+        'tools/b.bazelrc': 'build --remote_cache=grpc://b\n',
+      });
+      const r = readRemoteSettings(opts(dir, 'bazel'));
+      assert.deepEqual(r.files, ['.bazelrc', 'tools/a.bazelrc', 'tools/b.bazelrc']);
+      assert.equal(r.single.cache?.value, 'grpc://b');
+    });
+
     it('follows try-import-if-bazel-version only when the version matches', () => {
       const dir = ws({
         '.bazelrc': 'try-import-if-bazel-version >=7.0.0 %workspace%/new.bazelrc\n',
