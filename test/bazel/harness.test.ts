@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as protobuf from 'protobufjs/minimal';
 import { tools } from '../../src/gen/protos';
 import {
+  armGate,
   createWorkspace,
   describeRun,
   outputUserRoot,
@@ -221,6 +222,16 @@ describe('Bazel test harness: gate, wrappers and teardown', function () {
     const run = await held.result;
     assert.equal(run.exitCode, 8, describeRun(run));
     assert.match(run.stderr, /build interrupted/);
+  });
+
+  it('lets the gate give up by itself after its bound, so nothing hangs', async () => {
+    const own = createWorkspace('gate-bound');
+    const gate = armGate(own, 1);
+    const run = await runBazel(own, ['build', ...gate.args, '//gate:gate']);
+    assert.equal(run.exitCode, 1, describeRun(run));
+    assert.match(run.stderr, /gate: gave up after 1s waiting for /);
+    assert.ok(fs.existsSync(gate.reachedFile));
+    gate.release();
   });
 
   it('runs a command through a wrapper, with its stdout apart from Bazel console', async () => {

@@ -387,10 +387,10 @@ export interface HeldBuild {
 }
 
 /** The --action_env flags that tell the gate target of a workspace where its release file is. */
-export function gateArgs(workspace: Workspace): string[] {
+export function gateArgs(workspace: Workspace, timeoutSecs = GATE_TIMEOUT_SECS): string[] {
   return [
     `--action_env=RBL_GATE_FILE=${workspace.gateFile}`,
-    `--action_env=RBL_GATE_TIMEOUT_SECS=${GATE_TIMEOUT_SECS}`,
+    `--action_env=RBL_GATE_TIMEOUT_SECS=${timeoutSecs}`,
   ];
 }
 
@@ -413,7 +413,11 @@ export interface Gate {
  * itself (e.g. the runner in-process); startHeldBuild does this for builds run by the harness.
  * Teardown opens every gate still closed.
  */
-export function armGate(workspace: Workspace): Gate {
+export function armGate(
+  workspace: Workspace,
+  // Another bound changes the action env of every genrule: use it only in a workspace of its own.
+  timeoutSecs = GATE_TIMEOUT_SECS,
+): Gate {
   const run = runState();
   const reachedFile = `${workspace.gateFile}.reached`;
   fs.rmSync(workspace.gateFile, { force: true });
@@ -424,7 +428,7 @@ export function armGate(workspace: Workspace): Gate {
     `${process.pid}-${Date.now()}-${Math.random()}\n`,
   );
   const gate: Gate = {
-    args: gateArgs(workspace),
+    args: gateArgs(workspace, timeoutSecs),
     reachedFile,
     reached: (timeoutMs = 120_000, ended = () => false) =>
       pollUntil(
