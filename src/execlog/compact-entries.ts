@@ -1,10 +1,9 @@
 import type { SpawnFile } from './types';
 
 /**
- * What a compact log's interned entries become once read: inputs (a file or unresolved
- * symlink, kept as the SpawnFile itself; a directory; a runfiles tree) and the nested sets that
- * group them. Spawns refer to them by id; they are kept for the whole read because any later
- * spawn may refer to them, so they are kept small: one object per file plus its digest.
+ * What a compact log's interned entries become once decoded (see EntryTable: only on use):
+ * inputs (a file or unresolved symlink, as the SpawnFile itself; a directory; a runfiles tree)
+ * and the nested sets that group them.
  */
 export class DirectoryInput {
   constructor(
@@ -47,10 +46,6 @@ export class SymlinkEntrySet {
 }
 
 export type Entry = Input | InputSet | SymlinkEntrySet;
-
-export function isSet(entry: Entry): entry is InputSet | SymlinkEntrySet {
-  return entry instanceof InputSet || entry instanceof SymlinkEntrySet;
-}
 
 export function isFile(input: Input): input is SpawnFile {
   return !(input instanceof DirectoryInput) && !(input instanceof RunfilesInput);

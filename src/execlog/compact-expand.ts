@@ -1,12 +1,5 @@
-import {
-  DirectoryInput,
-  InputSet,
-  RunfilesInput,
-  SymlinkEntrySet,
-  isFile,
-  type Entry,
-  type Input,
-} from './compact-entries';
+import { DirectoryInput, RunfilesInput, isFile, type Input } from './compact-entries';
+import type { EntryTable } from './compact-table';
 import type { SpawnFile } from './types';
 
 /** What the Invocation entry says about runfiles layout. */
@@ -24,7 +17,7 @@ export interface InvocationInfo {
  */
 export class CompactExpander {
   constructor(
-    private readonly entries: readonly (Entry | undefined)[],
+    private readonly table: EntryTable,
     private readonly invocation: InvocationInfo,
   ) {}
 
@@ -60,7 +53,7 @@ export class CompactExpander {
     const stack = [setId];
     while (stack.length > 0) {
       const id = stack.pop() as number;
-      const set = this.entries[id] as InputSet;
+      const set = this.table.inputSet(id);
       const visits = state.get(id);
       if (visits === undefined) {
         // First visit: come back to this set after its transitive sets.
@@ -74,7 +67,7 @@ export class CompactExpander {
         for (const inputId of set.direct) {
           if (seenInputs.has(inputId)) continue;
           seenInputs.add(inputId);
-          visit(this.entries[inputId] as Input);
+          visit(this.table.input(inputId));
         }
       }
     }
@@ -86,7 +79,7 @@ export class CompactExpander {
     const stack = [setId];
     while (stack.length > 0) {
       const id = stack.pop() as number;
-      const set = this.entries[id] as SymlinkEntrySet;
+      const set = this.table.symlinkSet(id);
       const visits = state.get(id);
       if (visits === undefined) {
         state.set(id, 0);
@@ -151,7 +144,7 @@ export class CompactExpander {
 
   private symlinkTargetFiles(path: string, targetId: number): SpawnFile[] {
     if (targetId === 0) return [emptyFile(path)];
-    const target = this.entries[targetId] as Input;
+    const target = this.table.input(targetId);
     if (isFile(target)) return [{ ...target, path }];
     const base = target.path;
     return this.filesOf(target).map((file) => ({

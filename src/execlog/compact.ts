@@ -3,24 +3,20 @@ import { tools } from '../gen/protos';
 import { DelimitedSplitter } from '../util/delimited-splitter';
 import { InputError } from '../util/errors';
 import { int64ToNumber } from '../util/int64';
-import {
-  DirectoryInput,
-  InputSet,
-  RunfilesInput,
-  SymlinkEntrySet,
-  isFile,
-  isSet,
-  type Entry,
-  type Input,
-} from './compact-entries';
+import { RunfilesInput, SymlinkEntrySet, isFile, type Input } from './compact-entries';
 import { CompactExpander, type InvocationInfo } from './compact-expand';
+import { EntryTable, Kind, checkInputSet, isInputKind, readDigest } from './compact-table';
 import type { Spawn, SpawnDigest, SpawnFile } from './types';
+import { ByteKeyedCache } from './byte-keyed-cache';
 import { WireReader } from './wire';
 
 const protos = tools.protos.ExecLogEntry;
 
 /** The zstd frame magic number, little-endian: how a compact log starts. */
 export const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
+
+/** Shared by every spawn without platform properties (most of them) or environment. */
+const NO_PROPERTIES: readonly { name: string; value: string }[] = Object.freeze([]);
 
 /** ExecLogEntry field numbers (proto/spawn.proto). */
 const enum EntryField {
@@ -36,16 +32,28 @@ const enum EntryField {
   RunfilesTree = 10,
 }
 
-function readDigest(r: WireReader): SpawnDigest | null {
-  let hash = '';
-  let sizeBytes = 0;
+/** Repeated EnvironmentVariable fields (tag 0x12; each 1 name, 2 value) up to the reader's end. */
+function readEnvironment(r: WireReader): { name: string; value: string }[] {
+  const vars: { name: string; value: string }[] = [];
   while (!r.done) {
     const tag = r.varint();
-    if (tag === 0x0a) hash = r.string();
-    else if (tag === 0x10) sizeBytes = r.varint();
-    else r.skip(tag & 7);
+    if (tag !== 0x12) {
+      r.skip(tag & 7);
+      continue;
+    }
+    const outer = r.enter();
+    let name = '';
+    let value = '';
+    while (!r.done) {
+      const t = r.varint();
+      if (t === 0x0a) name = r.repeatedString();
+      else if (t === 0x12) value = r.repeatedString();
+      else r.skip(t & 7);
+    }
+    r.leave(outer);
+    vars.push({ name, value });
   }
-  return hash ? { hash, sizeBytes } : null;
+  return vars;
 }
 
 /** A Duration message in ms: 1 seconds, 2 nanos. */
@@ -70,33 +78,15 @@ function readWallTime(r: WireReader): number | null {
   let execution: number | null = null;
   while (!r.done) {
     const tag = r.varint();
-    if (tag === 0x0a) total = readDuration(r.message());
-    else if (tag === 0x42) execution = readDuration(r.message());
-    else r.skip(tag & 7);
+    if (tag === 0x0a || tag === 0x42) {
+      const outer = r.enter();
+      const ms = readDuration(r);
+      r.leave(outer);
+      if (tag === 0x0a) total = ms;
+      else execution = ms;
+    } else r.skip(tag & 7);
   }
   return total ?? execution;
-}
-
-function file(path: string, digest: SpawnDigest | null): SpawnFile {
-  return { path, digest, isTool: false, symlinkTarget: null };
-}
-
-/** ExecLogEntry.File: 1 path, 2 digest. */
-function readFile(r: WireReader, prefix: string): SpawnFile {
-  let path = '';
-  let digest: SpawnDigest | null = null;
-  while (!r.done) {
-    const tag = r.varint();
-    if (tag === 0x0a) path = r.string();
-    else if (tag === 0x12) digest = readDigest(r.message());
-    else r.skip(tag & 7);
-  }
-  return file(prefix + path, digest);
-}
-
-function digestOf(d: tools.protos.Digest.$Properties | null | undefined): SpawnDigest | null {
-  if (!d || !d.hash) return null;
-  return { hash: d.hash, sizeBytes: int64ToNumber(d.sizeBytes) };
 }
 
 /**
@@ -114,12 +104,12 @@ function digestOf(d: tools.protos.Digest.$Properties | null | undefined): SpawnD
  */
 export class CompactLogDecoder {
   error: InputError | null = null;
-  private readonly entries: (Entry | undefined)[] = [];
+  private readonly table = new EntryTable();
   private readonly invocation: InvocationInfo = {
     workspaceRunfilesDirectory: '',
     siblingRepositoryLayout: false,
   };
-  private readonly expander = new CompactExpander(this.entries, this.invocation);
+  private readonly expander = new CompactExpander(this.table, this.invocation);
   private readonly splitter: DelimitedSplitter;
   private readonly zstd: Decompress;
   private compressedOffset = 0;
@@ -129,6 +119,10 @@ export class CompactLogDecoder {
   private recordError: InputError | null = null;
   /** Offset of the record being interpreted, for errors. */
   private recordOffset = 0;
+  /** Environments shared between spawns. */
+  private readonly envs = new ByteKeyedCache<readonly { name: string; value: string }[]>();
+  /** One reader for every record: no allocation per entry. */
+  private readonly reader = new WireReader(Buffer.alloc(0), 0, 0);
 
   constructor(private readonly source?: string) {
     this.splitter = new DelimitedSplitter(source);
@@ -174,7 +168,11 @@ export class CompactLogDecoder {
   private onDecompressed(data: Uint8Array): void {
     if (this.recordError) return;
     try {
-      this.splitter.push(data, ({ offset, bytes }) => this.onRecord(offset, bytes));
+      // One Buffer view per decompressed block (not per record) for the string decoding.
+      const block = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      this.splitter.pushRanges(block, (buf, start, end, offset) =>
+        this.onRecord(buf as Buffer, start, end, offset),
+      );
     } catch (err) {
       this.recordError = inDecompressed(
         err instanceof InputError ? err : new InputError(String(err), this.source),
@@ -184,13 +182,10 @@ export class CompactLogDecoder {
     }
   }
 
-  private onRecord(offset: number, bytes: Uint8Array): void {
+  private onRecord(buf: Buffer, start: number, end: number, offset: number): void {
     this.recordOffset = offset;
-    const buf = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      this.interpret(new WireReader(buf, 0, buf.length));
+      this.interpret(this.reader.reset(buf, start, end), buf);
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw this.fail(
@@ -203,9 +198,12 @@ export class CompactLogDecoder {
     return new InputError(message, this.source, this.recordOffset);
   }
 
-  private interpret(r: WireReader): void {
+  private interpret(r: WireReader, buf: Buffer): void {
     let id = 0;
-    let value: Entry | null = null;
+    let kind = Kind.None;
+    let start = 0;
+    let end = 0;
+    let decoded: Input | SymlinkEntrySet | null = null;
     while (!r.done) {
       const tag = r.varint();
       const field = tag >>> 3;
@@ -219,25 +217,33 @@ export class CompactLogDecoder {
       }
       switch (field) {
         case EntryField.File:
-          value = readFile(r.message(), '');
-          break;
-        case EntryField.InputSet:
-          value = this.readInputSet(r.message());
-          break;
-        case EntryField.Spawn:
-          this.out.push(this.readSpawn(r.message()));
-          break;
         case EntryField.Directory:
-          value = this.readDirectory(r.message());
+        case EntryField.UnresolvedSymlink:
+          // Kept as bytes; decoded when a spawn needs it.
+          kind =
+            field === EntryField.File
+              ? Kind.File
+              : field === EntryField.Directory
+                ? Kind.Directory
+                : Kind.Symlink;
+          end = r.lengthEnd();
+          start = r.pos;
+          r.pos = end;
           break;
-        case EntryField.UnresolvedSymlink: {
-          const s = protos.UnresolvedSymlink.decode(r.bytes());
-          value = {
-            path: s.path ?? '',
-            digest: null,
-            isTool: false,
-            symlinkTarget: s.targetPath ?? '',
-          };
+        case EntryField.InputSet: {
+          kind = Kind.InputSet;
+          const outer = r.enter();
+          start = r.pos;
+          end = r.end;
+          const problem = checkInputSet(r, this.table);
+          if (problem) throw this.fail(problem);
+          r.leave(outer);
+          break;
+        }
+        case EntryField.Spawn: {
+          const outer = r.enter();
+          this.out.push(this.readSpawn(r));
+          r.leave(outer);
           break;
         }
         case EntryField.Invocation: {
@@ -247,79 +253,43 @@ export class CompactLogDecoder {
           break;
         }
         case EntryField.SymlinkEntrySet:
-          value = this.readSymlinkEntrySet(protos.SymlinkEntrySet.decode(r.bytes()));
+          kind = Kind.SymlinkSet;
+          decoded = this.readSymlinkEntrySet(protos.SymlinkEntrySet.decode(r.bytes()));
           break;
         case EntryField.RunfilesTree:
-          value = this.readRunfilesTree(protos.RunfilesTree.decode(r.bytes()));
+          kind = Kind.Runfiles;
+          decoded = this.readRunfilesTree(protos.RunfilesTree.decode(r.bytes()));
           break;
         default:
           // Symlink actions run no process; unknown kinds from newer Bazel are skipped.
           r.skip(2);
       }
     }
-    if (value !== null && id !== 0) {
-      if (this.entries[id] !== undefined) throw this.fail(`entry id ${id} appears twice`);
-      this.entries[id] = value;
-    }
+    if (kind === Kind.None || id === 0) return;
+    const problem = decoded
+      ? this.table.putDecoded(id, kind, decoded)
+      : this.table.put(id, kind, buf, start, end);
+    if (problem) throw this.fail(problem);
   }
 
-  private input(ref: number, what: string): Input {
-    const e = this.entries[ref];
-    if (e === undefined || isSet(e)) {
-      throw this.fail(`${what} refers to entry ${ref}, which is ${e ? 'not an input' : 'missing'}`);
-    }
-    return e;
-  }
-
-  private setRef(
-    ref: number,
-    kind: typeof InputSet | typeof SymlinkEntrySet,
-    what: string,
-  ): number {
-    if (ref !== 0 && !(this.entries[ref] instanceof kind)) {
+  private input(ref: number, what: string, cache = true): Input {
+    const kind = this.table.kind(ref);
+    if (!isInputKind(kind)) {
       throw this.fail(
-        `${what} refers to entry ${ref}, which is ${this.entries[ref] ? 'of another kind' : 'missing'}`,
+        `${what} refers to entry ${ref}, which is ${kind === Kind.None ? 'missing' : 'not an input'}`,
+      );
+    }
+    return this.table.input(ref, cache);
+  }
+
+  private setRef(ref: number, kind: Kind.InputSet | Kind.SymlinkSet, what: string): number {
+    const actual = this.table.kind(ref);
+    if (ref !== 0 && actual !== kind) {
+      throw this.fail(
+        `${what} refers to entry ${ref}, which is ${actual === Kind.None ? 'missing' : 'of another kind'}`,
       );
     }
     return ref;
-  }
-
-  /** InputSet: 5 input_ids (8.x); 1 file_ids, 2 directory_ids, 3 unresolved_symlink_ids (7.x); 4 transitive_set_ids. */
-  private readInputSet(r: WireReader): InputSet {
-    const direct: number[] = [];
-    const dirs: number[] = [];
-    const symlinks: number[] = [];
-    const transitive: number[] = [];
-    while (!r.done) {
-      const tag = r.varint();
-      const field = tag >>> 3;
-      if (field === 5 || field === 1) r.uint32s(tag & 7, direct);
-      else if (field === 2) r.uint32s(tag & 7, dirs);
-      else if (field === 3) r.uint32s(tag & 7, symlinks);
-      else if (field === 4) r.uint32s(tag & 7, transitive);
-      else r.skip(tag & 7);
-    }
-    if (dirs.length > 0) direct.push(...dirs);
-    if (symlinks.length > 0) direct.push(...symlinks);
-    for (const ref of direct) this.input(ref, 'input set');
-    for (const ref of transitive) this.setRef(ref, InputSet, 'input set');
-    return new InputSet(direct, transitive);
-  }
-
-  private readDirectory(r: WireReader): DirectoryInput {
-    let path = '';
-    const children: WireReader[] = [];
-    while (!r.done) {
-      const tag = r.varint();
-      if (tag === 0x0a) path = r.string();
-      else if (tag === 0x12) children.push(r.message());
-      else r.skip(tag & 7);
-    }
-    // Child paths are relative to the directory, which may come after them in the message.
-    return new DirectoryInput(
-      path,
-      children.map((c) => readFile(c, `${path}/`)),
-    );
   }
 
   private readSymlinkEntrySet(
@@ -330,20 +300,30 @@ export class CompactLogDecoder {
       return [path, ref];
     });
     const transitive = (s.transitiveSetIds ?? []).map((ref) =>
-      this.setRef(ref, SymlinkEntrySet, 'symlink entry set'),
+      this.setRef(ref, Kind.SymlinkSet, 'symlink entry set'),
     );
     return new SymlinkEntrySet(direct, transitive);
   }
 
   private readRunfilesTree(t: tools.protos.ExecLogEntry.RunfilesTree.$Properties): RunfilesInput {
     const what = 'runfiles tree';
+    const manifest = t.repoMappingManifest?.digest;
     return new RunfilesInput(
       t.path ?? '',
-      this.setRef(t.inputSetId ?? 0, InputSet, what),
-      this.setRef(t.symlinksId ?? 0, SymlinkEntrySet, what),
-      this.setRef(t.rootSymlinksId ?? 0, SymlinkEntrySet, what),
+      this.setRef(t.inputSetId ?? 0, Kind.InputSet, what),
+      this.setRef(t.symlinksId ?? 0, Kind.SymlinkSet, what),
+      this.setRef(t.rootSymlinksId ?? 0, Kind.SymlinkSet, what),
       t.emptyFiles ?? [],
-      t.repoMappingManifest ? file('_repo_mapping', digestOf(t.repoMappingManifest.digest)) : null,
+      t.repoMappingManifest
+        ? {
+            path: '_repo_mapping',
+            digest: manifest?.hash
+              ? { hash: manifest.hash, sizeBytes: int64ToNumber(manifest.sizeBytes) }
+              : null,
+            isTool: false,
+            symlinkTarget: null,
+          }
+        : null,
       t.legacyExternalRunfiles ?? false,
     );
   }
@@ -353,8 +333,8 @@ export class CompactLogDecoder {
     const index = this.spawnCount++;
     const what = `spawn ${index}`;
     const args: string[] = [];
-    const env: { name: string; value: string }[] = [];
-    let platform: { name: string; value: string }[] = [];
+    let env: readonly { name: string; value: string }[] = NO_PROPERTIES;
+    let platform: readonly { name: string; value: string }[] = NO_PROPERTIES;
     let inputSetId = 0;
     let toolSetId = 0;
     const listed: string[] = [];
@@ -378,17 +358,22 @@ export class CompactLogDecoder {
           args.push(r.string());
           break;
         case 0x12: {
-          // 2 env_vars: 1 name, 2 value
-          const e = r.message();
-          let name = '';
-          let value = '';
-          while (!e.done) {
-            const t = e.varint();
-            if (t === 0x0a) name = e.string();
-            else if (t === 0x12) value = e.string();
-            else e.skip(t & 7);
+          // 2 env_vars, written one after the other: most spawns share their whole environment.
+          const first = r.pos - 1;
+          let last = r.lengthEnd();
+          while (last < r.end && r.buf[last] === 0x12) {
+            r.pos = last + 1;
+            last = r.lengthEnd();
           }
-          env.push({ name, value });
+          r.pos = first;
+          const outerEnd = r.end;
+          env = this.envs.get(r.buf, first, last, () => {
+            r.end = last;
+            const vars = readEnvironment(r);
+            r.end = outerEnd;
+            return Object.freeze(vars);
+          });
+          r.pos = last;
           break;
         }
         case 0x1a: // 3 platform
@@ -398,28 +383,32 @@ export class CompactLogDecoder {
           }));
           break;
         case 0x20: // 4 input_set_id
-          inputSetId = this.setRef(r.varint(), InputSet, what);
+          inputSetId = this.setRef(r.varint(), Kind.InputSet, what);
           break;
         case 0x28: // 5 tool_set_id
-          toolSetId = this.setRef(r.varint(), InputSet, what);
+          toolSetId = this.setRef(r.varint(), Kind.InputSet, what);
           break;
-        case 0x32: // 6 outputs
-          this.readOutput(r.message(), listed, actual, what);
+        case 0x32: {
+          // 6 outputs
+          const outer = r.enter();
+          this.readOutput(r, listed, actual, what);
+          r.leave(outer);
           break;
+        }
         case 0x3a: // 7 target_label
-          label = r.string();
+          label = r.repeatedString();
           break;
         case 0x42: // 8 mnemonic
-          mnemonic = r.string();
+          mnemonic = r.repeatedString();
           break;
         case 0x48: // 9 exit_code
           exitCode = r.int32();
           break;
         case 0x52: // 10 status
-          status = r.string();
+          status = r.repeatedString();
           break;
         case 0x5a: // 11 runner
-          runner = r.string();
+          runner = r.repeatedString();
           break;
         case 0x60: // 12 cache_hit
           cacheHit = r.varint() !== 0;
@@ -433,15 +422,23 @@ export class CompactLogDecoder {
         case 0x78: // 15 remote_cacheable
           remoteCacheable = r.varint() !== 0;
           break;
-        case 130: // 16 digest (tags from field 16 on take two varint bytes)
-          digest = readDigest(r.message());
+        case 130: {
+          // 16 digest (tags from field 16 on take two varint bytes)
+          const outer = r.enter();
+          digest = readDigest(r);
+          r.leave(outer);
           break;
+        }
         case 136: // 17 timeout_millis
           timeoutMillis = r.varint();
           break;
-        case 146: // 18 metrics
-          wallTimeMs = readWallTime(r.message());
+        case 146: {
+          // 18 metrics
+          const outer = r.enter();
+          wallTimeMs = readWallTime(r);
+          r.leave(outer);
           break;
+        }
         default:
           r.skip(tag & 7);
       }
@@ -480,7 +477,7 @@ export class CompactLogDecoder {
       const tag = r.varint();
       const field = tag >>> 3;
       if ((field === 5 || field === 1 || field === 2 || field === 3) && (tag & 7) === 0) {
-        const out = this.input(r.varint(), `${what} output`);
+        const out = this.input(r.varint(), `${what} output`, false);
         listed.push(out.path);
         if (isFile(out)) actual.push(out);
         else actual.push(...this.expander.filesOf(out));
@@ -528,7 +525,26 @@ class CompactSpawn implements Spawn {
     inputSetId: number,
     toolSetId: number,
   ) {
-    Object.assign(this, fields);
+    // Field by field, in one order: every spawn gets the same hidden class.
+    this.index = fields.index;
+    this.mnemonic = fields.mnemonic;
+    this.label = fields.label;
+    this.progressMessage = fields.progressMessage;
+    this.args = fields.args;
+    this.env = fields.env;
+    this.platform = fields.platform;
+    this.listedOutputs = fields.listedOutputs;
+    this.actualOutputs = fields.actualOutputs;
+    this.runner = fields.runner;
+    this.cacheHit = fields.cacheHit;
+    this.status = fields.status;
+    this.exitCode = fields.exitCode;
+    this.remotable = fields.remotable;
+    this.cacheable = fields.cacheable;
+    this.remoteCacheable = fields.remoteCacheable;
+    this.timeoutMillis = fields.timeoutMillis;
+    this.digest = fields.digest;
+    this.wallTimeMs = fields.wallTimeMs;
     this.#expander = expander;
     this.#inputSetId = inputSetId;
     this.#toolSetId = toolSetId;

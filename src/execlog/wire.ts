@@ -1,3 +1,43 @@
+type Utf8Slicer = { utf8Slice?: (start: number, end: number) => string };
+
+/**
+ * Decodes UTF-8 bytes. Node's Buffer#toString checks and normalises its arguments on every
+ * call, which costs more than decoding the short strings of a log; `utf8Slice` (the method
+ * toString ends in, present on every Node Buffer) skips that.
+ */
+function utf8(buf: Buffer, start: number, end: number): string {
+  const slicer = buf as unknown as Utf8Slicer;
+  return slicer.utf8Slice ? slicer.utf8Slice(start, end) : buf.toString('utf8', start, end);
+}
+
+/**
+ * Some short strings repeat across the spawns of a log (mnemonics, runners, labels,
+ * environment variables): decoding each once and sharing it saves both the decoding and the
+ * memory of every spawn kept. A direct-mapped cache keyed by a hash of the bytes; a slot
+ * holds the last string that hashed there, checked byte for byte.
+ */
+const MAX_INTERNED = 128;
+const SLOTS = 1 << 12;
+const slotStrings: string[] = new Array<string>(SLOTS).fill('');
+const slotBytes: Uint8Array[] = new Array<Uint8Array>(SLOTS).fill(new Uint8Array(0));
+
+function interned(buf: Buffer, start: number, end: number): string {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+  const slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+  const bytes = slotBytes[slot];
+  const length = end - start;
+  if (bytes.length === length) {
+    let i = 0;
+    while (i < length && bytes[i] === buf[start + i]) i++;
+    if (i === length) return slotStrings[slot];
+  }
+  const s = utf8(buf, start, end);
+  slotStrings[slot] = s;
+  slotBytes[slot] = Uint8Array.prototype.slice.call(buf, start, end);
+  return s;
+}
+
 /**
  * A minimal protobuf wire-format reader for the hot entries of compact logs. Generated decoders
  * build a full message object per entry; a 10^5-spawn log has several times that many entries,
@@ -8,11 +48,36 @@ export class WireReader {
   pos: number;
 
   constructor(
-    readonly buf: Buffer,
+    public buf: Buffer,
     start: number,
-    readonly end: number,
+    public end: number,
   ) {
     this.pos = start;
+  }
+
+  /** Points this reader at other bytes (one reader serves a whole log without allocating). */
+  reset(buf: Buffer, start: number, end: number): this {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+    return this;
+  }
+
+  /**
+   * Narrows the reader to the nested message whose tag was just read; returns the outer end,
+   * to give to `leave` when done.
+   */
+  enter(): number {
+    const inner = this.lengthEnd();
+    const outer = this.end;
+    this.end = inner;
+    return outer;
+  }
+
+  /** Skips whatever is left of the nested message and widens the reader back. */
+  leave(outerEnd: number): void {
+    this.pos = this.end;
+    this.end = outerEnd;
   }
 
   get done(): boolean {
@@ -54,17 +119,20 @@ export class WireReader {
 
   string(): string {
     const end = this.lengthEnd();
-    const s = this.buf.toString('utf8', this.pos, end);
+    const s = utf8(this.buf, this.pos, end);
     this.pos = end;
     return s;
   }
 
-  /** A nested message as a sub-reader; this reader moves past it. */
-  message(): WireReader {
+  /** A string field that repeats across records (mnemonic, runner, ...): shared, see `interned`. */
+  repeatedString(): string {
     const end = this.lengthEnd();
-    const sub = new WireReader(this.buf, this.pos, end);
+    const s =
+      end - this.pos <= MAX_INTERNED
+        ? interned(this.buf, this.pos, end)
+        : utf8(this.buf, this.pos, end);
     this.pos = end;
-    return sub;
+    return s;
   }
 
   /** The raw bytes of a nested message (for the generated decoder of a rarely used one). */
