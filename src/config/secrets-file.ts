@@ -11,7 +11,7 @@ import {
   removeLines,
   splitLines,
 } from './lines';
-import { readTextFile } from './text-file';
+import { readTextFile, type TextFile } from './text-file';
 
 /** Mode of a secrets file we create: readable by its owner only. */
 export const SECRETS_FILE_MODE = 0o600;
@@ -62,4 +62,10 @@ export function gitignoreRemoval(workspace: string, files: readonly string[]): F
   if (remove.size === 0) return null;
   const after = joinLines(removeLines(lines, remove));
   return { file: gitignore, after: isOnlyCreatedLine(after) ? null : after, secrets: [] };
+}
+
+/** A warning when an existing secrets file can be read by other users, else null. */
+export function looseModeWarning(file: TextFile): string | null {
+  if (!file.exists || (file.mode & 0o077) === 0) return null;
+  return `${file.displayPath} holds secrets but other users can read it (mode ${(file.mode & 0o777).toString(8)}); run chmod 600 ${file.displayPath}`;
 }

@@ -160,6 +160,15 @@ export function writeTextFileAtomic(file: TextFile, text: string): void {
       file.displayPath,
     );
   }
+  try {
+    writeBytes(file, text);
+  } catch (err) {
+    // Permission problems and full disks are about the user's files: exit 2, no stack.
+    throw new InputError(`cannot write: ${(err as Error).message}`, file.displayPath);
+  }
+}
+
+function writeBytes(file: TextFile, text: string): void {
   const dir = path.dirname(file.realPath);
   fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(

@@ -15,6 +15,7 @@ import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
   gitignoreRemoval,
+  looseModeWarning,
   secretsFileGitState,
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
@@ -265,10 +266,12 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
   const main = open(readTextFile(workspace, path.join(workspace, '.bazelrc')));
   if (!main.file.exists) main.text = createdFileText();
   const extra: FileChange[] = [];
+  let secretsWarning: string | null = null;
   if (wanted.plain.length > 0) main.text = upsert(main.text, directive, wanted.plain, before);
   if (wanted.secret.length > 0) {
     const choice = chooseSecretsFile(workspace, chain);
     const secretsFile = readTextFile(workspace, choice.path, SECRETS_FILE_MODE);
+    secretsWarning = looseModeWarning(secretsFile);
     const secrets = open(secretsFile);
     if (!secretsFile.exists) secrets.text = createdFileText();
     secrets.text = upsert(secrets.text, directive, wanted.secret, before);
@@ -276,6 +279,7 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
     if (choice.gitignore) extra.push(gitignoreAddition(workspace, choice.path));
   }
   const plan = finish(pending, extra, Object.values(settings.headers ?? {}));
+  if (secretsWarning) plan.warnings.push(secretsWarning);
   // Check the result as Bazel would read it, and say what still overrides a value we set.
   const overrides = new Map<string, string | null>();
   for (const p of pending.values()) {

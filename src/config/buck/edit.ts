@@ -16,6 +16,7 @@ import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
   gitignoreRemoval,
+  looseModeWarning,
   secretsFileGitState,
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
@@ -161,6 +162,7 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
     });
   }
   const newSecrets = Object.values(settings.headers ?? {});
+  let secretsWarning: string | null = null;
   if (settings.headers !== undefined) {
     const localPath = path.join(ws, '.buckconfig.local');
     const state = secretsFileGitState(ws, localPath);
@@ -171,6 +173,7 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
       );
     }
     const local = readTextFile(ws, localPath, SECRETS_FILE_MODE);
+    secretsWarning = looseModeWarning(local);
     const localValues = blockValues(splitLines(local.text), local.displayPath);
     const headers = new Map(parseHeaders(localValues.get('http_headers') ?? ''));
     for (const [k, v] of Object.entries(settings.headers)) {
@@ -197,7 +200,7 @@ export function planBuckSet(options: BuckOptions, settings: RemoteSettings): Edi
       [c.file.path, c.after],
     ]),
   );
-  const warnings: string[] = [];
+  const warnings: string[] = secretsWarning ? [secretsWarning] : [];
   const files = loadBuckFiles(options, overrides);
   for (const [key, value] of values) {
     for (const f of [...files].reverse()) {

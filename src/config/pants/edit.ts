@@ -16,6 +16,7 @@ import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
   gitignoreRemoval,
+  looseModeWarning,
   secretsFileGitState,
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
@@ -205,7 +206,7 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
   const changes: FileChange[] = [{ file: target, after: text, secrets: [] }];
   const newSecrets = Object.values(settings.headers ?? {});
   if (settings.headers !== undefined) {
-    changes.push(...secretsChanges(ws, settings.headers));
+    changes.push(...secretsChanges(ws, settings.headers, warnings));
     warnings.push('Pants reads .pants.rc on every run, so the headers apply whatever --config');
   }
   // Read the result as Pants would, and say which later file or variable still overrides.
@@ -231,7 +232,11 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
 }
 
 /** The header tables in .pants.rc (a pantsrc file Pants reads by default), kept out of git. */
-function secretsChanges(ws: string, headers: Record<string, string>): FileChange[] {
+function secretsChanges(
+  ws: string,
+  headers: Record<string, string>,
+  warnings: string[],
+): FileChange[] {
   const rcPath = path.join(ws, '.pants.rc');
   const state = secretsFileGitState(ws, rcPath);
   if (state === 'tracked') {
@@ -241,6 +246,8 @@ function secretsChanges(ws: string, headers: Record<string, string>): FileChange
     );
   }
   const rc: TextFile = readTextFile(ws, rcPath, SECRETS_FILE_MODE);
+  const loose = looseModeWarning(rc);
+  if (loose) warnings.push(loose);
   let text = rc.exists ? rc.text : createdFileText();
   const doc = scanTomlFile(text, rc.displayPath, rc.bom);
   for (const name of HEADER_OPTIONS) {

@@ -77,6 +77,20 @@ describe('config secrets files (in a temp git repository)', function () {
       assert.equal(git(ws, 'status', '--porcelain'), '', 'a tracked file changed');
     });
 
+    it('warns when a reused secrets file can be read by other users', () => {
+      const ws = gitRepo();
+      write(ws, '.bazelrc', 'try-import %workspace%/.bazelrc.user\n');
+      write(ws, '.gitignore', '.bazelrc.user\n');
+      commitAll(ws);
+      write(ws, '.bazelrc.user', '# mine\n');
+      fs.chmodSync(path.join(ws, '.bazelrc.user'), 0o644);
+      const plan = planRemoteSet(options(ws, 'bazel'), { headers: { 'x-api-key': SECRET } });
+      assert.ok(
+        plan.warnings.some((w) => /\.bazelrc\.user .*other users can read it.*chmod 600/.test(w)),
+      );
+      assert.ok(plan.warnings.every((w) => !w.includes(SECRET)));
+    });
+
     it('refuses with a clear InputError when the only candidate is tracked, writing nothing', () => {
       const ws = gitRepo();
       write(ws, '.bazelrc', 'try-import %workspace%/user.bazelrc\n');
