@@ -24,11 +24,11 @@ export class SpawnInterner {
    * Reader objects already seen in the log being read: compact logs share one object per file
    * entry between spawns, so most lookups are by identity. Reset per log (see `nextLog`).
    */
-  private seen = new Map<SpawnFile, SpawnFile>();
+  private seen = new WeakMap<SpawnFile, SpawnFile>();
 
   /** Forgets the previous log's reader objects (they must not be kept alive). */
   nextLog(): void {
-    this.seen = new Map();
+    this.seen = new WeakMap();
   }
 
   file(f: SpawnFile): SpawnFile {
