@@ -150,6 +150,76 @@ describe('compact execution log reader', () => {
       assert.deepEqual(spawns[0].listedOutputs, ['out']);
     });
 
+    it('rebuilds a runfiles tree in Bazel order: symlinks, artifacts, empty files, root symlinks, repo mapping', () => {
+      const tree = 'bazel-out/k8/bin/tool.runfiles';
+      const log = compactLog([
+        { id: 0, invocation: { hashFunctionName: 'SHA-256', workspaceRunfilesDirectory: '_main' } },
+        file(1, 'bazel-out/k8/bin/tool'),
+        file(2, 'external/repo/lib.txt'),
+        file(3, 'pkg/data.txt'),
+        { id: 4, inputSet: { inputIds: [1, 2] } },
+        { id: 5, symlinkEntrySet: { directEntries: { link: 3, '../other/x': 3 } } },
+        { id: 6, symlinkEntrySet: { directEntries: { root_link: 3 } } },
+        {
+          id: 7,
+          runfilesTree: {
+            path: tree,
+            inputSetId: 4,
+            symlinksId: 5,
+            rootSymlinksId: 6,
+            emptyFiles: ['pkg/__init__.py'],
+            repoMappingManifest: { digest: digest('rm') },
+          },
+        },
+        { id: 8, inputSet: { inputIds: [7, 1] } },
+        // Only an external artifact: the workspace directory needs its .runfile marker.
+        { id: 9, inputSet: { inputIds: [2] } },
+        { id: 10, runfilesTree: { path: 'other.runfiles', inputSetId: 9 } },
+        { id: 11, inputSet: { inputIds: [10] } },
+        { spawn: { mnemonic: 'Run', inputSetId: 8, toolSetId: 8 } },
+        { spawn: { mnemonic: 'Other', inputSetId: 11 } },
+      ]);
+      const { spawns, error } = decodeAll(log);
+      assert.equal(error, null);
+      assert.deepEqual(paths(spawns[0]), [
+        `${tree}/_main/link`,
+        `${tree}/other/x`,
+        `${tree}/_main/tool`,
+        `${tree}/repo/lib.txt`,
+        `${tree}/_main/pkg/__init__.py`,
+        `${tree}/root_link`,
+        `${tree}/_repo_mapping`,
+        'bazel-out/k8/bin/tool',
+      ]);
+      const byPath = new Map(spawns[0].inputs.map((f) => [f.path, f]));
+      assert.equal(
+        byPath.get(`${tree}/_main/link`)?.digest?.hash,
+        'h3',
+        "a symlink has its target's digest",
+      );
+      assert.equal(byPath.get(`${tree}/_main/pkg/__init__.py`)?.digest, null);
+      assert.equal(byPath.get(`${tree}/_repo_mapping`)?.digest?.hash, 'rm');
+      assert.ok(spawns[0].inputs.every((f) => f.isTool));
+      assert.deepEqual(paths(spawns[1]), [
+        'other.runfiles/repo/lib.txt',
+        'other.runfiles/_main/.runfile',
+      ]);
+    });
+
+    it('reports an id used twice and a set that refers to a set as an input', () => {
+      const twice = decodeAll(compactLog([invocation, file(1, 'a'), file(1, 'b')]));
+      assert.match(twice.error?.message ?? '', /entry id 1 appears twice/);
+      const wrongKind = decodeAll(
+        compactLog([
+          invocation,
+          file(1, 'a'),
+          { id: 2, inputSet: { inputIds: [1] } },
+          { id: 3, inputSet: { inputIds: [2] } },
+        ]),
+      );
+      assert.match(wrongKind.error?.message ?? '', /refers to entry 2, which is of another kind/);
+    });
+
     it('decodes the same in any chunking of the compressed bytes', () => {
       const entries = [invocation, file(1, 'a'), { id: 2, inputSet: { inputIds: [1] } }];
       for (let i = 0; i < 50; i++)
