@@ -8,5 +8,6 @@ OUT=${1:-out}
 node scripts/gen-protos.js || exit 1
 npx tsc -p . --outDir "$OUT"
 status=$?
+ln -sfn "$PWD/node_modules" "$OUT/node_modules" 2>/dev/null || true
 mkdir -p "$OUT/src/gen" && cp src/gen/protos.js "$OUT/src/gen/protos.js"
 exit $status
