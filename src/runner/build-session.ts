@@ -17,7 +17,7 @@ import type { Action, InvocationSummary } from '../model/types';
 import { HistoryStore } from '../store/history-store';
 import { errorMessage } from '../util/errors';
 import { bazelSupport, findBazel } from './bazel-binary';
-import { BepFileTail } from './bep-file-tail';
+import { BepFileTail } from '../bes/bep-file-tail';
 import { splitCommandLine } from './command-line';
 import { ConsolePipe } from './console-pipe';
 import { BES_EXIT_CODES, besErrorLine, exitCodeFromConsole } from './console-result';

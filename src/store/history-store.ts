@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SpawnJsonDecoder } from '../execlog';
 import type { Spawn } from '../execlog/types';
-import type { InvocationSummary } from '../model/types';
 import { writeFileAtomic } from './atomic-write';
 import { withDirLock } from './dir-lock';
 import { spawnsToJsonLog, type Redact } from './spawn-json';
@@ -21,6 +20,18 @@ export interface StoreLimits {
 }
 
 export const DEFAULT_LIMITS: StoreLimits = { maxInvocations: 50, maxBytes: 256 * 1024 * 1024 };
+
+/**
+ * What the store needs of an invocation summary (the model's InvocationSummary has these and
+ * more; the whole object is stored as given).
+ */
+export interface StoredSummary {
+  invocationId: string;
+  command: string | null;
+  exitCode: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
 
 export interface StoredInvocation {
   id: string;
@@ -59,7 +70,7 @@ export class HistoryStore {
    * Records a finished invocation. `spawns` (null when no log was read) are merged into the
    * baseline.
    */
-  record(summary: InvocationSummary, spawns: readonly Spawn[] | null, redact: Redact): void {
+  record(summary: StoredSummary, spawns: readonly Spawn[] | null, redact: Redact): void {
     this.ensureIgnored();
     const dir = this.invocationDir(summary.invocationId);
     if (spawns) writeFileAtomic(path.join(dir, EXEC_LOG), spawnsToJsonLog(spawns, redact));
@@ -88,11 +99,12 @@ export class HistoryStore {
     return out.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
   }
 
-  summary(id: string): InvocationSummary | null {
+  /** The stored summary (the whole object `record` was given), or null. */
+  summary(id: string): (StoredSummary & Record<string, unknown>) | null {
     try {
       return JSON.parse(
         fs.readFileSync(path.join(this.invocationDir(id), SUMMARY), 'utf8'),
-      ) as InvocationSummary;
+      ) as StoredSummary & Record<string, unknown>;
     } catch {
       return null;
     }

@@ -4,5 +4,6 @@ export {
   outputSetKey,
   type StoreLimits,
   type StoredInvocation,
+  type StoredSummary,
 } from './history-store';
 export { spawnToJson, spawnsToJsonLog, type Redact } from './spawn-json';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { BepStreamDecoder } from '../bep';
 import type { BepEvent } from '../bep/types';
-import type { Redactor } from '../bes/redact';
+import type { Redactor } from './redact';
 import type { InputError } from '../util/errors';
 
 export class BepFileTail {
