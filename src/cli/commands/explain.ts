@@ -47,6 +47,8 @@ Options:
 
 An action missing from NEW counts as "notRun" (Bazel's action cache may have skipped it)
 unless --complete is given or a consumer in NEW lost its output, which shows it was removed.
+An action in NEW but not in OLD's log is "added": a log never holds the actions Bazel's
+action cache skipped, so compare with a clean build's log or with the baseline.
 Values of secret-looking env variables and URL user-info are printed as ***.
 Exit codes: 0 explained; 2 unreadable, truncated or corrupt log, or bad usage.
 `;
