@@ -29,7 +29,7 @@ import {
   splitFlag,
   type BazelEffective,
 } from './effective';
-import type { SingleKey } from '../report';
+import type { SingleKey, Sourced } from '../report';
 import { parseBazelrc, quoteRcWord, type RcLine } from './parse';
 
 export interface BazelEditOptions extends RcChainOptions {
@@ -43,6 +43,8 @@ interface WantedFlag {
   word: string;
   /** Whether the value is already in effect without our help. */
   inEffect: (e: BazelEffective) => boolean;
+  /** Where the value in effect comes from. */
+  source: (e: BazelEffective) => Sourced | undefined;
 }
 
 /** The flags that choose the download mode; one marked line holds whichever we wrote. */
@@ -90,6 +92,7 @@ function wantedFlags(settings: RemoteSettings): { plain: WantedFlag[]; secret: W
       word:
         key === 'downloadMode' && v !== 'all' ? `--remote_download_${v}` : `--${FLAG_OF[key]}=${v}`,
       inEffect: (e) => e.single[key]?.value === v,
+      source: (e) => e.single[key],
     });
   }
   for (const [k, v] of Object.entries(settings.platform ?? {})) {
@@ -97,12 +100,14 @@ function wantedFlags(settings: RemoteSettings): { plain: WantedFlag[]; secret: W
       key: `${PLATFORM_FLAG}=${k}`,
       word: `--${PLATFORM_FLAG}=${k}=${v}`,
       inEffect: (e) => e.platform[k]?.value === v,
+      source: (e) => e.platform[k],
     });
   }
   const secret = Object.entries(settings.headers ?? {}).map(([k, v]) => ({
     key: `remote_header=${k}`,
     word: `--remote_header=${k}=${v}`,
     inEffect: (e: BazelEffective) => e.headers[k]?.value === v,
+    source: (e: BazelEffective) => e.headers[k],
   }));
   return { plain, secret };
 }
@@ -179,7 +184,12 @@ function upsert(
  * place or appended. Used by `planBazelSet` and by the property tests.
  */
 export function setMarkedFlags(text: string, directive: string, words: readonly string[]): string {
-  const wanted = words.map((word) => ({ key: flagKey(word) ?? word, word, inEffect: () => false }));
+  const wanted = words.map((word) => ({
+    key: flagKey(word) ?? word,
+    word,
+    inEffect: () => false,
+    source: () => undefined,
+  }));
   return upsert(text, directive, wanted, { single: {}, headers: {}, platform: {}, warnings: [] });
 }
 
@@ -236,8 +246,9 @@ function chooseSecretsFile(workspace: string, chain: RcChain): SecretsChoice {
   const fallback = path.join(workspace, 'user.bazelrc');
   const state = secretsFileGitState(workspace, fallback);
   if (state === 'tracked') {
+    const others = tracked.filter((t) => t !== 'user.bazelrc');
     throw new InputError(
-      `user.bazelrc${tracked.length > 0 ? ` (and ${tracked.filter((t) => t !== 'user.bazelrc').join(', ') || 'no other try-import target'})` : ''} is tracked by git, so a header value written there would be committed; untrack it (git rm --cached user.bazelrc), add it to .gitignore, and run again`,
+      `user.bazelrc is tracked by git${others.length > 0 ? ` (and so is ${others.join(', ')})` : ''}, so a header value written there would be committed; untrack it (git rm --cached user.bazelrc), add it to .gitignore, and run again`,
       '--header',
     );
   }
@@ -292,8 +303,9 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
   );
   for (const w of [...wanted.plain, ...wanted.secret]) {
     if (!w.inEffect(after)) {
+      const from = w.source(after);
       plan.warnings.push(
-        `${w.word.split('=')[0]} is set, but a later rc line overrides it (see rbl remote get)`,
+        `${w.word.split('=')[0]} is set, but ${from ? `${from.file}:${from.line}` : 'a later rc line'} overrides it`,
       );
     }
   }

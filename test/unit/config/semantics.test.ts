@@ -163,7 +163,10 @@ describe('config semantics: what each tool would really see', () => {
       const dir = ws({ '.bazelrc': '' });
       const plan = planRemoteSet(opts(dir, 'bazel', { homeDir: home }), { cache: 'grpc://team' });
       assert.equal(plan.warnings.length, 1);
-      assert.match(plan.warnings[0], /--remote_cache.*overrides/);
+      assert.equal(
+        plan.warnings[0],
+        `--remote_cache is set, but ${path.join(home, '.bazelrc')}:1 overrides it`,
+      );
     });
   });
 
