@@ -57,6 +57,8 @@ export interface SinkProblem {
 interface InvocationState {
   delivered: number;
   streamFinished: boolean;
+  /** onStreamFinished fired (a retried stream must not announce the end twice). */
+  announced: boolean;
   redactor: Redactor;
 }
 
@@ -148,7 +150,7 @@ export class BesSink {
   private state(invocationId: string): InvocationState {
     let s = this.invocations.get(invocationId);
     if (!s) {
-      s = { delivered: 0, streamFinished: false, redactor: new Redactor() };
+      s = { delivered: 0, streamFinished: false, announced: false, redactor: new Redactor() };
       this.invocations.set(invocationId, s);
     }
     return s;
@@ -203,7 +205,10 @@ export class BesSink {
       if (failed) return;
       call.end();
       const s = invocationId ? this.invocations.get(invocationId) : undefined;
-      if (invocationId && s?.streamFinished) this.onStreamFinished.fire(invocationId);
+      if (invocationId && s?.streamFinished && !s.announced) {
+        s.announced = true;
+        this.onStreamFinished.fire(invocationId);
+      }
     });
     call.on('error', () => undefined);
   }

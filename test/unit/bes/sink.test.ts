@@ -81,6 +81,8 @@ describe('BES sink', () => {
     const again = await client.stream(all.slice(2));
     assert.deepEqual(again.acks, range(3, all.length));
     assert.equal(events.length, bep.length);
+    // ... and the end of the stream is announced once.
+    assert.deepEqual(finished, [ids(2).invocationId]);
   });
 
   it('keeps two invocations streaming at once apart', async () => {
