@@ -15,7 +15,7 @@ export interface ActionNode {
   config: string | null;
 }
 
-/** The key of an action: its sorted output paths. */
+/** A comparable key of an action's sorted output paths. */
 export function outputKey(outputs: readonly string[]): string {
   return outputs.join('\n');
 }
@@ -27,7 +27,6 @@ export function outputKey(outputs: readonly string[]): string {
  */
 export class ActionGraph {
   readonly nodes: ActionNode[] = [];
-  readonly byKey = new Map<string, ActionNode>();
   private readonly producers = new Map<string, ActionNode>();
 
   constructor(spawns: Iterable<Spawn>) {
@@ -38,7 +37,6 @@ export class ActionGraph {
     const declared =
       spawn.listedOutputs.length > 0 ? spawn.listedOutputs : spawn.actualOutputs.map((f) => f.path);
     const outputs = isSorted(declared) ? declared : [...declared].sort();
-    const key = outputKey(outputs);
     const testLog = impliedTestLog(spawn, outputs);
     const node: ActionNode = {
       id: 0,
@@ -49,16 +47,25 @@ export class ActionGraph {
       config: null,
     };
     node.config = configOf(node.primaryOutput);
-    const previous = this.byKey.get(key);
+    const previous = this.withOutputs(outputs);
     node.id = previous ? previous.id : this.nodes.length;
     this.nodes[node.id] = node;
-    this.byKey.set(key, node);
     for (const out of outputs) this.producers.set(out, node);
     // Files inside a tree artifact are inputs of later actions under their own paths.
     for (const file of spawn.actualOutputs) {
       if (this.producers.get(file.path) !== node) this.producers.set(file.path, node);
     }
     if (testLog !== null && !this.producers.has(testLog)) this.producers.set(testLog, node);
+  }
+
+  /**
+   * The action with exactly these (sorted) outputs. Looked up through the first output's
+   * writer rather than a map keyed by the joined list: no key strings for 10^5 actions.
+   */
+  withOutputs(outputs: readonly string[]): ActionNode | undefined {
+    if (outputs.length === 0) return undefined;
+    const candidate = this.producers.get(outputs[0]);
+    return candidate && sameList(candidate.outputs, outputs) ? candidate : undefined;
   }
 
   /** The action that wrote `path` (or the tree artifact containing it), if it is in this build. */
@@ -80,6 +87,13 @@ export class ActionGraph {
     for (const node of this.nodes) if (node.config !== null) all.add(node.config);
     return all;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isSorted(list: readonly string[]): boolean {

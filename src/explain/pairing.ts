@@ -22,7 +22,7 @@ export function pairActions(oldGraph: ActionGraph, newGraph: ActionGraph): Pairi
   };
 
   for (const n of newGraph.nodes) {
-    const o = oldGraph.byKey.get(outputKey(n.outputs));
+    const o = oldGraph.withOutputs(n.outputs);
     if (o) link(o, n);
   }
 
