@@ -1,6 +1,8 @@
 // The BES sink against a real grpc-js client on 127.0.0.1, replaying recorded Bazel 4.2.3 BEP.
 import * as assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BesSink, type SinkEvent, type SinkProblem } from '../../../src/bes/sink';
 import { eventKind } from '../../../src/bep/types';
@@ -146,6 +148,23 @@ describe('BES sink', () => {
     assert.equal(denied.status.code, grpc.status.PERMISSION_DENIED);
     const allowed = await client.stream(fullStream(ids(7), bep));
     assert.equal(allowed.status.code, grpc.status.OK);
+  });
+
+  it('listens on a unix socket in a private directory too (for Bazel builds that support it)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbl-sock-'));
+    const unixSink = new BesSink();
+    const got: SinkEvent[] = [];
+    unixSink.onEvent.event((e) => got.push(e));
+    const address = await unixSink.listen(`unix:${path.join(dir, 'bes.sock')}`);
+    assert.equal(address, `unix:${path.join(dir, 'bes.sock')}`);
+    const unixClient = new BesTestClient(address);
+    const bep = records('02-noop-rebuild');
+    const outcome = await unixClient.stream(fullStream(ids(1), bep));
+    assert.equal(outcome.status.code, grpc.status.OK);
+    assert.equal(got.length, bep.length);
+    unixClient.close();
+    await unixSink.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('forwards every event to another BES backend', async () => {
