@@ -5,6 +5,11 @@ import type { Action, ActionSpawn, InvocationSummary, SummaryAction } from './ty
 function primaryOf(action: Action, spawn: ActionSpawn): string | null {
   if (action.primaryOutput && spawn.outputs.includes(action.primaryOutput))
     return action.primaryOutput;
+  // A test's own spawn lists test.exited_prematurely, test.xml, ... but not test.log, which
+  // is the action's primary output and what a user looks for; its test.xml spawn lists one file.
+  if (action.mnemonic === 'TestRunner' && action.primaryOutput && spawn.outputs.length > 1) {
+    return action.primaryOutput;
+  }
   return spawn.outputs[0] ?? action.primaryOutput;
 }
 

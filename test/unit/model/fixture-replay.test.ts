@@ -100,6 +100,13 @@ describe('model: replay of the Bazel 4.2.3 fixtures', () => {
       ['//tests:pass_test', 'PASSED'],
     ]);
     assert.equal(summary?.actions.filter((a) => a.mnemonic === 'TestRunner').length, 4);
+    assert.deepEqual(
+      summary?.actions
+        .filter((a) => a.mnemonic === 'TestRunner')
+        .map((a) => a.primaryOutput?.split('/').pop())
+        .sort(),
+      ['test.log', 'test.log', 'test.xml', 'test.xml'],
+    );
     tests.model.dispose();
   });
 
