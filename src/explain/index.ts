@@ -13,4 +13,5 @@ export { ExplanationIndex, type TargetExplanation } from './explanation-index';
 export { SpawnInterner } from './intern';
 export { redactActionReport, redactSummary, redactText } from './redact';
 export { renderSummary, renderAction, describeCause } from './render-text';
+export { renderSummaryMarkdown, renderActionMarkdown, type LinkFor } from './render-markdown';
 export * from './types';

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { Spawn, SpawnFile } from '../../../src/execlog/types';
 import { diffArgs } from '../../../src/explain/arg-diff';
+import { findAction } from '../../../src/explain/action-lookup';
 import { explainSpawns } from '../../../src/explain/explain';
+import { renderActionMarkdown, renderSummaryMarkdown } from '../../../src/explain/render-markdown';
 import { ExplanationIndex } from '../../../src/explain/explanation-index';
 import { SpawnInterner } from '../../../src/explain/intern';
 import {
@@ -131,5 +133,27 @@ describe('explain: lookups for the editor', () => {
       [['input', 2]],
     );
     assert.deepEqual(index.target('//p:other').groups, []);
+  });
+});
+
+describe('explain: Markdown report for the editor', () => {
+  const chain = (input: string, cmd: string) =>
+    simulateBuild({ 'gen/in.txt': input }, [
+      { outputs: ['bazel-out/k8/bin/a'], inputs: ['gen/in.txt'], label: '//p:a' },
+      { outputs: ['bazel-out/k8/bin/b'], inputs: ['bazel-out/k8/bin/a'] },
+      { outputs: ['bazel-out/k8/bin/c'], args: ['sh', cmd] },
+    ]);
+  const linkFor = (p: string) => (p.startsWith('bazel-out/') ? null : `file:///ws/${p}`);
+
+  it('links changed sources and shows argument changes as a diff block', () => {
+    const e = explainSpawns(chain('1', 'cat'), chain('2', 'tac'));
+    const md = renderSummaryMarkdown(e.summary, linkFor);
+    assert.match(md, /^## 1\. input changed: \[gen\/in\.txt\]\(file:\/\/\/ws\/gen\/in\.txt\)$/m);
+    assert.match(md, /```diff\n- cat\n\+ tac\n```/);
+    const report = findAction(e, 'bazel-out/k8/bin/b');
+    assert.ok(report);
+    const action = renderActionMarkdown(report, linkFor);
+    assert.match(action, /^1\. `bazel-out\/k8\/bin\/a`\n2\. `bazel-out\/k8\/bin\/b`$/m);
+    assert.match(action, /^- input changed: `bazel-out\/k8\/bin\/a`$/m);
   });
 });
