@@ -9,18 +9,16 @@ import {
   insertLines,
   joinLines,
   removeLines,
-  type Line,
 } from '../lines';
 import {
   SECRETS_FILE_MODE,
   gitignoreAddition,
   gitignoreRemoval,
   looseModeWarning,
-  secretsFileGitState,
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
 import { isInside, readTextFile, type TextFile } from '../text-file';
-import { loadRcChain, type RcChain, type RcChainOptions } from './chain';
+import { loadRcChain, type RcChainOptions } from './chain';
 import {
   HEADER_FLAGS,
   PLATFORM_FLAG,
@@ -30,7 +28,9 @@ import {
   type BazelEffective,
 } from './effective';
 import type { SingleKey, Sourced } from '../report';
-import { parseBazelrc, quoteRcWord, type RcLine } from './parse';
+import { toLines, isMarked } from './marked';
+import { parseBazelrc, quoteRcWord } from './parse';
+import { chooseSecretsFile } from './secrets-target';
 
 export interface BazelEditOptions extends RcChainOptions {
   /** `build:NAME` lines when set; plain `build` lines otherwise. */
@@ -110,14 +110,6 @@ function wantedFlags(settings: RemoteSettings): { plain: WantedFlag[]; secret: W
     source: (e: BazelEffective) => e.headers[k],
   }));
   return { plain, secret };
-}
-
-function toLines(text: string, doc = parseBazelrc(text)): Line[] {
-  return doc.lines.map((l) => ({ text: text.slice(l.start, l.end), eol: l.eol, start: l.start }));
-}
-
-function isMarked(text: string, line: RcLine): boolean {
-  return line.commentStart !== null && text.slice(line.commentStart, line.end).includes(MARK);
 }
 
 /** A file being edited: its state on disk and its lines so far. */
@@ -209,54 +201,6 @@ function addTryImport(p: Pending, workspace: string, target: string): void {
   const line = `try-import ${quoteRcWord(`%workspace%/${rel}`)} # ${MARK}`;
   const lines = toLines(p.text);
   p.text = joinLines(insertLines(lines, lines.length, [line], dominantEol(p.text)));
-}
-
-/** Names projects give their private rc file (user.bazelrc, .bazelrc.user, .bazelrc.auth…). */
-const SECRETS_NAME = /user|auth|local|secret|private/i;
-
-interface SecretsChoice {
-  path: string;
-  tryImport: boolean;
-  gitignore: boolean;
-}
-
-/**
- * Picks the file header values go to: an existing try-import target inside the workspace
- * that git ignores (or any, outside a git repository); else `user.bazelrc`, created 0600,
- * ignored and try-imported. Refuses when that file is tracked by git.
- */
-function chooseSecretsFile(workspace: string, chain: RcChain): SecretsChoice {
-  const candidates = chain.imports.filter(
-    (i) => i.optional && isInside(workspace, i.target) && i.importer.kind !== 'home',
-  );
-  const withOurs = candidates.filter((c) => {
-    const f = chain.files.find((x) => x.path === c.target);
-    return f?.doc.lines.some((l) => isMarked(f.doc.text, l) && l.words.length > 0);
-  });
-  const tracked: string[] = [];
-  for (const c of [...withOurs, ...candidates]) {
-    const state = secretsFileGitState(workspace, c.target);
-    // Outside git nothing says which file is private: trust only names meant for it.
-    const privateName = SECRETS_NAME.test(path.basename(c.target));
-    if (state === 'ignored' || (state === 'no-repo' && privateName)) {
-      return { path: c.target, tryImport: false, gitignore: false };
-    }
-    if (state === 'tracked') tracked.push(path.relative(workspace, c.target));
-  }
-  const fallback = path.join(workspace, 'user.bazelrc');
-  const state = secretsFileGitState(workspace, fallback);
-  if (state === 'tracked') {
-    const others = tracked.filter((t) => t !== 'user.bazelrc');
-    throw new InputError(
-      `user.bazelrc is tracked by git${others.length > 0 ? ` (and so is ${others.join(', ')})` : ''}, so a header value written there would be committed; untrack it (git rm --cached user.bazelrc), add it to .gitignore, and run again`,
-      '--header',
-    );
-  }
-  return {
-    path: fallback,
-    tryImport: !chain.imports.some((i) => i.target === fallback),
-    gitignore: state === 'untracked',
-  };
 }
 
 /** Plans `rbl remote set` for Bazel: marked lines in .bazelrc, headers in the secrets file. */

@@ -5,7 +5,7 @@ import { removeMarkedFlags, setMarkedFlags } from '../../../src/config/bazelrc/e
 import { parseBazelrc, printBazelrc } from '../../../src/config/bazelrc/parse';
 import { withBlock, withoutBlocks } from '../../../src/config/buck/edit';
 import { parseBuckconfig } from '../../../src/config/buck/parse';
-import { removeMarked, setGlobalOption } from '../../../src/config/pants/edit';
+import { removeMarked, setGlobalOption } from '../../../src/config/pants/toml-edit';
 import { scanToml, type TomlValue } from '../../../src/config/pants/toml-scan';
 import { InputError } from '../../../src/util/errors';
 
