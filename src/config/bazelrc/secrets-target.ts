@@ -16,8 +16,8 @@ export interface SecretsChoice {
 
 /**
  * Picks the file header values go to: an existing try-import target inside the workspace
- * that git ignores (or any, outside a git repository); else `user.bazelrc`, created 0600,
- * ignored and try-imported. Refuses when that file is tracked by git.
+ * that git ignores (outside a git repository: one named like a private file); else
+ * `user.bazelrc`, created 0600, ignored and try-imported. Refuses when that one is tracked.
  */
 export function chooseSecretsFile(workspace: string, chain: RcChain): SecretsChoice {
   const candidates = chain.imports.filter(
