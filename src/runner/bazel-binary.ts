@@ -3,7 +3,7 @@
  * (`bazel no_version`), so supported flags are read from `bazel help build` once per binary
  * (path + mtime) and cached on disk; a known version answers without starting anything.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,10 +25,15 @@ export function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
 }
 
 /** The flag or setting when given, else `bazelisk`, else `bazel` on PATH. */
-export function findBazel(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+export function findBazel(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string {
   if (explicit) {
     const resolved = explicit.includes('/') ? path.resolve(cwd, explicit) : onPath(explicit, env);
-    if (!resolved || !fs.existsSync(resolved)) throw new InputError(`Bazel not found: '${explicit}'`, '--bazel');
+    if (!resolved || !fs.existsSync(resolved))
+      throw new InputError(`Bazel not found: '${explicit}'`, '--bazel');
     return resolved;
   }
   const found = onPath('bazelisk', env) ?? onPath('bazel', env);
@@ -44,11 +49,39 @@ export interface BazelSupport {
 }
 
 /** Flags we add and must know about. Every Bazel since 0.x has the first three. */
-const BASE_FLAGS = ['bes_backend', 'bes_timeout', 'build_event_publish_all_actions', 'invocation_id', 'build_request_id'];
+const BASE_FLAGS = [
+  'bes_backend',
+  'bes_timeout',
+  'build_event_publish_all_actions',
+  'invocation_id',
+  'build_request_id',
+];
 
-function versionOf(bazel: string, env: NodeJS.ProcessEnv, cwd: string): string | null {
-  const r = spawnSync(bazel, ['--version'], { env, cwd, encoding: 'utf8', timeout: 60_000 });
-  const m = /^bazel (\d+\.\d+\.\d+\S*)/m.exec(r.stdout ?? '');
+/** Runs a command to its end without blocking the event loop (the editor shares it). */
+function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeout: number,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { env, cwd, encoding: 'utf8', timeout, maxBuffer: 64 << 20 },
+      (_err, stdout, stderr) => resolve({ stdout: stdout ?? '', stderr: stderr ?? '' }),
+    );
+  });
+}
+
+async function versionOf(
+  bazel: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<string | null> {
+  const r = await run(bazel, ['--version'], env, cwd, 60_000);
+  const m = /^bazel (\d+\.\d+\.\d+\S*)/m.exec(r.stdout);
   return m?.[1] ?? null;
 }
 
@@ -61,7 +94,12 @@ function compare(a: string, b: string): number {
 
 /** What a released version supports (from the flag histories in the wire-format reference). */
 function flagsOfVersion(version: string): Set<string> {
-  const flags = new Set([...BASE_FLAGS, 'execution_log_binary_file', 'execution_log_json_file', 'build_event_binary_file']);
+  const flags = new Set([
+    ...BASE_FLAGS,
+    'execution_log_binary_file',
+    'execution_log_json_file',
+    'build_event_binary_file',
+  ]);
   if (compare(version, '7.1.0') >= 0) flags.add('experimental_execution_log_compact_file');
   if (compare(version, '7.4.0') >= 0) flags.add('execution_log_compact_file');
   if (compare(version, '7.0.0') < 0) flags.add('experimental_execution_log_file');
@@ -69,12 +107,19 @@ function flagsOfVersion(version: string): Set<string> {
 }
 
 /** `startup` are the user's startup options: the same server the build will use answers. */
-function flagsFromHelp(bazel: string, env: NodeJS.ProcessEnv, cwd: string, startup: readonly string[]): Set<string> {
-  const r = spawnSync(bazel, [...startup, 'help', 'build'], { env, cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+async function flagsFromHelp(
+  bazel: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  startup: readonly string[],
+): Promise<Set<string>> {
+  const r = await run(bazel, [...startup, 'help', 'build'], env, cwd, 300_000);
   const flags = new Set<string>();
-  for (const m of (r.stdout ?? '').matchAll(/^\s+--(?:\[no\])?([a-z_0-9]+)/gm)) if (m[1]) flags.add(m[1]);
+  for (const m of r.stdout.matchAll(/^\s+--(?:\[no\])?([a-z_0-9]+)/gm)) if (m[1]) flags.add(m[1]);
   if (flags.size === 0) {
-    throw new InputError(`could not list the options of ${bazel} ('bazel help build' printed none): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`);
+    throw new InputError(
+      `could not list the options of ${bazel} ('bazel help build' printed none): ${r.stderr.trim().split('\n').pop() ?? ''}`,
+    );
   }
   return flags;
 }
@@ -87,12 +132,12 @@ function cacheFile(env: NodeJS.ProcessEnv): string {
 type SupportCache = Record<string, { version: string | null; flags: string[] }>;
 
 /** Support of `bazel`, cached per real path and mtime. */
-export function bazelSupport(
+export async function bazelSupport(
   bazel: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
   startup: readonly string[] = [],
-): BazelSupport {
+): Promise<BazelSupport> {
   const real = fs.realpathSync(bazel);
   const key = `${real}@${fs.statSync(real).mtimeMs}`;
   const file = cacheFile(env);
@@ -104,8 +149,8 @@ export function bazelSupport(
   }
   const hit = cache[key];
   if (hit) return { version: hit.version, flags: new Set(hit.flags) };
-  const version = versionOf(bazel, env, cwd);
-  const flags = version ? flagsOfVersion(version) : flagsFromHelp(bazel, env, cwd, startup);
+  const version = await versionOf(bazel, env, cwd);
+  const flags = version ? flagsOfVersion(version) : await flagsFromHelp(bazel, env, cwd, startup);
   // bazelisk's version is the Bazel it downloads, which can change: do not cache it.
   if (path.basename(real) !== 'bazelisk') {
     cache[key] = { version, flags: [...flags].sort() };

@@ -80,7 +80,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 export async function runBuild(req: BuildRequest): Promise<BuildResult> {
   const bazel = findBazel(req.bazel, req.env, req.cwd);
   const line = splitCommandLine(req.argv);
-  const support = bazelSupport(bazel, req.env, req.cwd, line.startup);
+  const support = await bazelSupport(bazel, req.env, req.cwd, line.startup);
   const rcWords = rcOptionWords({
     workspace: req.cwd,
     command: line.command ?? 'build',
