@@ -20,8 +20,8 @@ import { corpusDir, corpusFiles, place, snapshot, tempDir } from './helpers';
 
 const SECRET = 'rbl-test-secret-4711';
 
-function options(workspace: string, tool: Tool): WorkspaceOptions {
-  return { workspace, tool, config: null, env: {}, systemRc: null, homeDir: null };
+function options(workspace: string, tool: Tool, config: string | null = null): WorkspaceOptions {
+  return { workspace, tool, config, env: {}, systemRc: null, homeDir: null };
 }
 
 /** Bytes → parse → print → bytes, for each format's own printer. */
@@ -54,8 +54,9 @@ function setGetDisable(
   mainFile: string,
   settings: RemoteSettings,
   isRemoteLine: (line: string) => boolean,
+  config: string | null = null,
 ): string {
-  const opts = options(ws, tool);
+  const opts = options(ws, tool, config);
   const before = snapshot(ws);
   const original = fs.readFileSync(path.join(ws, mainFile), 'utf8');
   applyPlan(planRemoteSet(opts, settings));
@@ -144,6 +145,23 @@ describe('config corpus: every real file', function () {
         assert.equal(got.single.jobs?.value, '64');
         assert.equal(got.single.downloadMode?.value, 'minimal');
         assert.equal(got.single.besBackend?.value, settings.besBackend);
+        applyPlan(planRemoteDisable(options(ws, 'bazel')));
+        // The same under --config remote, a name many of these files already define.
+        setGetDisable(
+          ws,
+          'bazel',
+          '.bazelrc',
+          settings,
+          (l) =>
+            /^(build:remote --(remote_\w+|tls_\w+|jobs|bes_backend)=\S+|build:remote --remote_download_(minimal|toplevel)|try-import %workspace%\/user\.bazelrc) # rbl:remote$/.test(
+              l,
+            ),
+          'remote',
+        );
+        applyPlan(planRemoteSet(options(ws, 'bazel', 'remote'), settings));
+        const viaConfig = readRemoteSettings(options(ws, 'bazel', 'remote'));
+        assert.equal(viaConfig.single.executor?.value, settings.executor);
+        assert.equal(viaConfig.single.cache?.value, settings.cache);
         fs.rmSync(ws, { recursive: true, force: true });
       });
     }
