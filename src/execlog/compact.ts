@@ -489,10 +489,10 @@ export class CompactLogDecoder {
 }
 
 /**
- * A spawn of a compact log. Its inputs are expanded on first read and then kept. The getter
- * lives on the prototype (an own accessor per object would cost V8 a hidden class per spawn,
- * several times the memory of the spawn itself), so JSON.stringify sees `inputs` through
- * `toJSON`, but an object spread does not: read `spawn.inputs`.
+ * A spawn of a compact log. Its inputs are expanded on first read and then kept. `inputs` is an
+ * own enumerable accessor, so object spread and JSON.stringify see it like any field; it is
+ * defined with one shared descriptor, because a getter closure per object (as an object literal
+ * `get` makes) costs V8 a hidden class per spawn, several times the memory of the spawn.
  */
 class CompactSpawn implements Spawn {
   index!: number;
@@ -545,18 +545,23 @@ class CompactSpawn implements Spawn {
     this.timeoutMillis = fields.timeoutMillis;
     this.digest = fields.digest;
     this.wallTimeMs = fields.wallTimeMs;
+    Object.defineProperty(this, 'inputs', CompactSpawn.#inputsProperty);
     this.#expander = expander;
     this.#inputSetId = inputSetId;
     this.#toolSetId = toolSetId;
   }
 
-  get inputs(): readonly SpawnFile[] {
-    return (this.#inputs ??= expandInputs(this.#expander, this.#inputSetId, this.#toolSetId));
-  }
+  /** Defined per object in the constructor (see the class comment). */
+  declare readonly inputs: readonly SpawnFile[];
 
-  toJSON(): Spawn {
-    return { ...this, inputs: this.inputs };
-  }
+  /** One descriptor, one getter function for every spawn: V8 then shares their hidden class. */
+  static readonly #inputsProperty: PropertyDescriptor = {
+    get(this: CompactSpawn): readonly SpawnFile[] {
+      return (this.#inputs ??= expandInputs(this.#expander, this.#inputSetId, this.#toolSetId));
+    },
+    enumerable: true,
+    configurable: true,
+  };
 }
 
 function expandInputs(
