@@ -1,0 +1,102 @@
+/**
+ * explain: the cache-miss explanation of a generated pair of 100,000-action compact logs where
+ * one header change invalidates 5,000 actions (the explain engineer's generator and per-process
+ * runner, bench/explain-*.ts), vs merely parsing both logs. Each sample is a fresh process, so
+ * its peak RSS is its own; parse and explain samples are interleaved.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { generatePair } from './explain-generate';
+import { medianInterval, ratioInterval, round, type Interval } from './stats';
+
+export interface CacheMissShape {
+  packages: number;
+  compilesPerPackage: number;
+  affectedPackages: number;
+}
+
+/** 1,000 packages x (99 compiles + 1 archive) = 100,000 actions; 50 packages = 5,000 changed. */
+export const FULL_SHAPE: CacheMissShape = {
+  packages: 1000,
+  compilesPerPackage: 99,
+  affectedPackages: 50,
+};
+
+export interface ExplainFigures {
+  actionsPerLog: number;
+  changed: number;
+  ms: number;
+  parseMs: number;
+  /** Explain time / parse time, median with 95 % interval. */
+  ratio: Interval;
+  peakRssMb: number;
+  rootCauses: string[];
+  explainMsSamples: number[];
+  parseMsSamples: number[];
+}
+
+interface RunResult {
+  totalMs: number;
+  peakRssMb: number;
+  changed: number | null;
+  causes: string[];
+}
+
+function measure(mode: 'parse' | 'explain', oldLog: string, newLog: string): RunResult {
+  const run = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'explain-run.js'), mode, oldLog, newLog],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(`explain bench: ${mode} failed: ${run.stderr || run.error?.message}`);
+  return JSON.parse(run.stdout) as RunResult;
+}
+
+export function runCacheMissBench(
+  dir: string,
+  shape: CacheMissShape,
+  runs: number,
+  say: (line: string) => void,
+): ExplainFigures {
+  const pair = generatePair(dir, { ...shape, format: 'compact' });
+  const parse: RunResult[] = [];
+  const explain: RunResult[] = [];
+  for (let run = 0; run < runs; run++) {
+    const order: ('parse' | 'explain')[] =
+      run % 2 === 0 ? ['parse', 'explain'] : ['explain', 'parse'];
+    for (const mode of order) {
+      const r = measure(mode, pair.oldLog, pair.newLog);
+      if (mode === 'explain' && r.changed !== pair.expectedChanged)
+        throw new Error(
+          `explain bench: expected ${pair.expectedChanged} changed actions, got ${r.changed}`,
+        );
+      (mode === 'parse' ? parse : explain).push(r);
+    }
+    say(
+      `explain run ${run + 1}: explain ${explain[run]?.totalMs.toFixed(0)} ms, parse ${parse[run]?.totalMs.toFixed(0)} ms`,
+    );
+  }
+  const explainMs = explain.map((r) => r.totalMs);
+  const parseMs = parse.map((r) => r.totalMs);
+  const ratio = ratioInterval(explainMs, parseMs);
+  return {
+    actionsPerLog: pair.actions,
+    changed: pair.expectedChanged,
+    ms: Math.round(medianInterval(explainMs).median),
+    parseMs: Math.round(medianInterval(parseMs).median),
+    ratio: {
+      ...ratio,
+      median: round(ratio.median),
+      low: round(ratio.low),
+      high: round(ratio.high),
+    },
+    peakRssMb: Math.round(Math.max(...explain.map((r) => r.peakRssMb))),
+    rootCauses: explain[0]?.causes ?? [],
+    explainMsSamples: explainMs.map(Math.round),
+    parseMsSamples: parseMs.map(Math.round),
+  };
+}

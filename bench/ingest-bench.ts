@@ -1,0 +1,211 @@
+/**
+ * ingest: a generated BEP stream is streamed over real gRPC by a separate client process into the
+ * BES sink, whose events feed the build model; the clock runs from the client's first write until
+ * the model holds every event. Its peer, interleaved in the same run: decoding the same events
+ * with the same schema in a tight loop (the physical limit of this process).
+ */
+import * as path from 'node:path';
+import { decodeBepEvent } from '../src/bep/decode';
+import { BesSink } from '../src/bes/sink';
+import { build_event_stream } from '../src/gen/protos';
+import { BuildModel } from '../src/model/build-model';
+import { generateBepStream } from './bep-generate';
+import { LineChild } from './child-lines';
+import { medianInterval, ratioInterval, round, type Interval } from './stats';
+
+export interface IngestOptions {
+  events: number;
+  runs: number;
+  seed: number;
+  /** A streamed run still short of all events after this long is stopped (its rate so far counts). */
+  runLimitMs: number;
+}
+
+export interface IngestFigures {
+  events: number;
+  eventsPerSec: number;
+  decodeOnlyEventsPerSec: number;
+  /** End-to-end rate / decode-only rate, median with 95 % interval. */
+  ratio: Interval;
+  /** False when a streamed run hit the time limit: its rate is the events held / the limit. */
+  complete: boolean;
+  /** The same streams into the sink with nobody applying them to the model: the model's share. */
+  sinkOnlyEventsPerSec: number;
+  /** Decode plus the JSON-shape conversion the sink does (decodeBepEvent): where time goes. */
+  decodeToObjectEventsPerSec: number;
+  endToEndMs: number[];
+  sinkOnlyMs: number[];
+  decodeOnlyMs: number[];
+}
+
+interface StreamRun {
+  ms: number;
+  held: number;
+}
+
+const ID_PREFIX = '00000000-0000-4000-8000-';
+
+/**
+ * One streamed run. With `withModel`, every event is applied to a fresh BuildModel as the sink
+ * delivers it; the clock runs from the client's first write until the last event is held.
+ */
+async function streamOnce(
+  client: LineChild,
+  sink: BesSink,
+  stream: { events: number; actions: number },
+  run: number,
+  withModel: boolean,
+  limitMs: number,
+): Promise<StreamRun> {
+  const model = new BuildModel();
+  const invocationId = `${ID_PREFIX}${String(run).padStart(12, '0')}`;
+  let held = 0;
+  let finishedAt = 0n;
+  let sub: { dispose(): void } | undefined;
+  const allHeld = new Promise<void>((resolve) => {
+    sub = sink.onEvent.event((e) => {
+      if (e.invocationId !== invocationId) return;
+      if (withModel) model.applyEvent(e.invocationId, e.event, e.receivedAt);
+      if (++held === stream.events) {
+        finishedAt = process.hrtime.bigint();
+        resolve();
+      }
+    });
+  });
+  client.send(`go ${invocationId}`);
+  await client.next(/^sending$/);
+  const started = process.hrtime.bigint();
+  let timer: NodeJS.Timeout | undefined;
+  const limited = new Promise<'limit'>((resolve) => {
+    timer = setTimeout(() => resolve('limit'), limitMs);
+  });
+  const outcome = await Promise.race([allHeld, limited]);
+  clearTimeout(timer);
+  sub?.dispose();
+  if (outcome === 'limit') {
+    model.dispose();
+    return { ms: limitMs, held };
+  }
+  const status = JSON.parse(await client.next(/^\{/)) as {
+    acks: number;
+    code: number;
+    details: string;
+  };
+  if (status.code !== 0 || status.acks !== stream.events + 1)
+    throw new Error(
+      `ingest: the stream ended with status ${status.code} (${status.details}) after ${status.acks} acks`,
+    );
+  if (withModel) {
+    model.flush();
+    const actions = model.actions(invocationId).length;
+    if (actions !== stream.actions || !model.streamComplete(invocationId))
+      throw new Error(`ingest: the model holds ${actions} actions, expected ${stream.actions}`);
+  }
+  model.dispose();
+  return { ms: Number(finishedAt - started) / 1e6, held };
+}
+
+function decodeOnlyMs(events: readonly Uint8Array[]): number {
+  const started = process.hrtime.bigint();
+  let checksum = 0;
+  for (const bytes of events) {
+    const e = build_event_stream.BuildEvent.decode(bytes);
+    if (e.action) checksum++;
+  }
+  if (checksum === 0) throw new Error('ingest: decoded no action');
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function decodeToObjectMs(events: readonly Uint8Array[]): number {
+  const started = process.hrtime.bigint();
+  for (const bytes of events) decodeBepEvent(bytes);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function startClient(url: string, options: IngestOptions): LineChild {
+  return new LineChild('ingest client', path.join(__dirname, 'ingest-client.js'), [
+    url,
+    String(options.events),
+    String(options.seed),
+  ]);
+}
+
+export async function runIngestBench(
+  options: IngestOptions,
+  log: (line: string) => void,
+): Promise<IngestFigures> {
+  const stream = generateBepStream({ events: options.events }, options.seed);
+  const sizes = { events: options.events, actions: stream.actions };
+  const sink = new BesSink();
+  const url = await sink.listen('127.0.0.1:0');
+  let client = startClient(url, options);
+  try {
+    await client.next(/^ready$/);
+    const endToEnd: StreamRun[] = [];
+    const sinkOnly: StreamRun[] = [];
+    const decodeOnly: number[] = [];
+    let complete = true;
+    let run = 0;
+    /** A streamed run; one stopped at the limit leaves its client mid-stream: start a new one. */
+    const streamed = async (withModel: boolean): Promise<StreamRun> => {
+      const r = await streamOnce(client, sink, sizes, ++run, withModel, options.runLimitMs);
+      if (r.held < options.events) {
+        complete = false;
+        log(
+          `ingest: a ${withModel ? 'end-to-end' : 'sink-only'} run stopped at the ${options.runLimitMs} ms limit with ${r.held} of ${options.events} events held`,
+        );
+        await client.close();
+        client = startClient(url, options);
+        await client.next(/^ready$/);
+      }
+      return r;
+    };
+    for (let round = 0; round < options.runs; round++) {
+      // Interleaved, rotating which side goes first, so drifting load hits every side alike.
+      const sides = ['decode', 'sink', 'model'];
+      for (let i = 0; i < round % 3; i++) sides.push(sides.shift() as string);
+      for (const side of sides) {
+        if (side === 'decode') decodeOnly.push(decodeOnlyMs(stream.events));
+        // After a run hit the limit, more would only spend the budget the same way.
+        // Sink-only is a diagnostic (the model's share of the time): one sample is enough.
+        else if (side === 'sink' && sinkOnly.length === 0) sinkOnly.push(await streamed(false));
+        else if (side === 'model' && (complete || endToEnd.length === 0))
+          endToEnd.push(await streamed(true));
+      }
+      log(
+        `ingest round ${round + 1}: end-to-end ${endToEnd.at(-1)?.ms.toFixed(0)} ms, sink only ${sinkOnly.at(-1)?.ms.toFixed(0)} ms, decode only ${decodeOnly.at(-1)?.toFixed(0)} ms`,
+      );
+    }
+    const toObject = medianInterval([
+      decodeToObjectMs(stream.events),
+      decodeToObjectMs(stream.events),
+      decodeToObjectMs(stream.events),
+    ]);
+    const rate = (ms: number): number => (options.events / ms) * 1000;
+    // A run stopped at the limit counts as the time all events would take at its rate so far.
+    const fullMs = (r: StreamRun): number => (r.ms * options.events) / Math.max(1, r.held);
+    const e2eMs = endToEnd.map(fullMs);
+    const sinkMs = sinkOnly.map(fullMs);
+    const ratio = ratioInterval(decodeOnly, e2eMs);
+    return {
+      events: options.events,
+      eventsPerSec: Math.round(rate(medianInterval(e2eMs).median)),
+      decodeOnlyEventsPerSec: Math.round(rate(medianInterval(decodeOnly).median)),
+      ratio: {
+        ...ratio,
+        median: round(ratio.median, 4),
+        low: round(ratio.low, 4),
+        high: round(ratio.high, 4),
+      },
+      complete,
+      sinkOnlyEventsPerSec: Math.round(rate(medianInterval(sinkMs).median)),
+      decodeToObjectEventsPerSec: Math.round(rate(toObject.median)),
+      endToEndMs: e2eMs.map(Math.round),
+      sinkOnlyMs: sinkMs.map(Math.round),
+      decodeOnlyMs: decodeOnly.map(Math.round),
+    };
+  } finally {
+    await client.close();
+    await sink.close(500);
+  }
+}
