@@ -32,15 +32,25 @@ function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** Per file: what will happen to it and its unified diff, secrets shown as ***; for a form. */
+export function planFileDiffs(
+  plan: EditPlan,
+): { file: string; action: 'create' | 'edit' | 'delete'; diff: string }[] {
+  return changedFiles(plan).map((c) => {
+    const before = c.file.exists ? redact(c.file.text, c.secrets) : null;
+    const after = c.after === null ? null : redact(c.after, c.secrets);
+    return {
+      file: c.file.displayPath,
+      action: !c.file.exists ? 'create' : c.after === null ? 'delete' : 'edit',
+      diff: unifiedDiff(c.file.displayPath, before, after),
+    };
+  });
+}
+
 /** The unified diff of every change, secrets (and URL user-info) shown as ***. */
 export function renderPlanDiff(plan: EditPlan): string {
-  return changedFiles(plan)
-    .map((c) => {
-      const secrets = c.secrets;
-      const before = c.file.exists ? redact(c.file.text, secrets) : null;
-      const after = c.after === null ? null : redact(c.after, secrets);
-      return unifiedDiff(c.file.displayPath, before, after);
-    })
+  return planFileDiffs(plan)
+    .map((d) => d.diff)
     .join('');
 }
 

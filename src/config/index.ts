@@ -11,6 +11,7 @@
 export {
   applyPlan,
   changedFiles,
+  planFileDiffs,
   renderPlanDiff,
   type EditPlan,
   type FileChange,

@@ -146,6 +146,13 @@ export function effectivePantsSettings(files: PantsFile[], options: PantsOptions
       if (typeof hv === 'string') report.headers[h] = { value: hv, file: v.file, line: v.line };
     }
   }
+  // Pants sends a bearer token as the `authorization` header of every request.
+  for (const name of ['remote_oauth_bearer_token', 'remote_oauth_bearer_token_path']) {
+    const v = optionValue(files, options, name);
+    if (v && typeof v.value === 'string' && v.value !== '') {
+      report.headers.authorization = { value: v.value, file: v.file, line: v.line };
+    }
+  }
   const platform = optionValue(files, options, PLATFORM_OPTION);
   if (platform && Array.isArray(platform.value)) {
     for (const item of platform.value) {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBazelrc } from '../../../src/config/bazelrc/parse';
 import { applyPlan } from '../../../src/config/edit-plan';
+import { reportToJson } from '../../../src/config/report';
 import {
   planRemoteSet,
   readRemoteSettings,
@@ -179,6 +180,13 @@ describe('config semantics: what each tool would really see', () => {
       const r = readRemoteSettings(opts(dir, 'pants', { env: { RBE_INSTANCE: 'ci' } }));
       assert.equal(r.single.tlsCa?.value, `${dir}/certs/ca.pem`);
       assert.equal(r.single.instance?.value, 'ci');
+    });
+
+    it('reports a bearer token as the authorization header (name only)', () => {
+      const dir = ws({ 'pants.toml': '[GLOBAL]\nremote_oauth_bearer_token = "%(env.TOKEN)s"\n' });
+      const r = readRemoteSettings(opts(dir, 'pants', { env: { TOKEN: 'tok-123' } }));
+      assert.deepEqual(Object.keys(r.headers), ['authorization']);
+      assert.ok(!JSON.stringify(reportToJson(r)).includes('tok-123'));
     });
 
     it('reads overlays from PANTS_CONFIG_FILES and --config after pants.toml', () => {

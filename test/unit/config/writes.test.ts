@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyPlan, renderPlanDiff } from '../../../src/config/edit-plan';
+import { applyPlan, planFileDiffs, renderPlanDiff } from '../../../src/config/edit-plan';
 import {
   planRemoteDisable,
   planRemoteSet,
@@ -109,6 +109,18 @@ describe('config writes: atomic, byte-preserving, careful', () => {
     assert.match(diff, /^\+build --remote_header=x-api-key=\*\*\* # rbl:remote$/m);
     assert.ok(!diff.includes('hunter2-secret'));
     assert.deepEqual(snapshot(ws), before);
+  });
+
+  it('lists per file what a plan will do, for the form', () => {
+    const ws = tempDir();
+    fs.writeFileSync(path.join(ws, '.bazelrc'), 'build --jobs=4\n');
+    const plan = planRemoteSet(options(ws), { ...CACHE, headers: { 'x-api-key': 'v-secret' } });
+    const files = planFileDiffs(plan).map((d) => [d.file, d.action]);
+    assert.deepEqual(files, [
+      ['.bazelrc', 'edit'],
+      ['user.bazelrc', 'create'],
+    ]);
+    assert.ok(planFileDiffs(plan).every((d) => !d.diff.includes('v-secret')));
   });
 
   it('a bad pants.toml is an InputError naming the file and byte offset', () => {
