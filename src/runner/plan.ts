@@ -114,17 +114,20 @@ export function planBuild(req: PlanRequest): BuildPlan {
   checkUuid(buildRequestId, 'build_request_id');
   const userBes = lastFlag(uses, 'bes_backend');
   const execLog = execLogPlan(req, effective);
-  const ours: string[] = [
+  // Flags the user may override go first; the ones the sink depends on go after the user's
+  // options, so a `--config` expanded there cannot replace them (last value wins in Bazel).
+  const ours: string[] = [];
+  const last: string[] = [
     `--invocation_id=${invocationId}`,
     `--build_request_id=${buildRequestId}`,
   ];
   let bepFile: string | null = null;
   if (req.sinkUrl) {
-    ours.push(`--bes_backend=${req.sinkUrl}`, `--bes_timeout=${req.besTimeoutSecs}s`);
+    last.push(`--bes_backend=${req.sinkUrl}`, `--bes_timeout=${req.besTimeoutSecs}s`);
   } else {
     const theirs = lastFlag(uses, 'build_event_binary_file');
     bepFile = theirs ? path.resolve(req.cwd, theirs) : path.join(req.tempDir, 'bep.bin');
-    if (!theirs) ours.push(`--build_event_binary_file=${bepFile}`);
+    if (!theirs) last.push(`--build_event_binary_file=${bepFile}`);
   }
   const publish = lastFlag(uses, 'build_event_publish_all_actions');
   if (
@@ -141,7 +144,7 @@ export function planBuild(req: PlanRequest): BuildPlan {
     ...(req.sinkUrl ? ['bes_backend', 'bes_timeout'] : []),
   ]);
   return {
-    argv: [...line.startup, line.command, ...ours, ...userArgs, ...line.tail],
+    argv: [...line.startup, line.command, ...ours, ...userArgs, ...last, ...line.tail],
     command: line.command,
     invocationId,
     buildRequestId,
