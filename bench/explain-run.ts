@@ -1,23 +1,42 @@
-import { explainSpawns, readSpawnsForExplain } from '../src/explain';
+import { readExecLogFile } from '../src/execlog';
+import {
+  explainStreamed,
+  readSpawnsForExplain,
+  SpawnInterner,
+  streamSpawnsForExplain,
+} from '../src/explain';
 
 /**
  * One measured run in its own process, so its peak memory is its own: `parse OLD NEW` only
- * reads both logs; `explain OLD NEW` reads them and explains. Prints one JSON line.
+ * reads both logs (the readers, as `rbl log`); `explain OLD NEW` explains them the way
+ * `rbl explain` does. Prints one JSON line.
  */
 async function main(): Promise<void> {
   const [mode, oldLog, newLog] = process.argv.slice(2);
   const started = process.hrtime.bigint();
-  const oldSpawns = await readSpawnsForExplain(oldLog);
-  const newSpawns = await readSpawnsForExplain(newLog);
-  const parsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  let spawns = 0;
+  let parsedMs: number;
   let changed: number | null = null;
   let causes: string[] = [];
   if (mode === 'explain') {
-    const { summary } = explainSpawns(oldSpawns, newSpawns);
+    // As `rbl explain` does it: NEW read and interned, OLD streamed against it.
+    const interner = new SpawnInterner();
+    const newSpawns = await readSpawnsForExplain(newLog, interner);
+    parsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const { summary } = await explainStreamed(streamSpawnsForExplain(oldLog, interner), newSpawns);
+    spawns = summary.actions.old + summary.actions.new;
     changed = summary.actions.changed;
     causes = summary.rootCauses.map(
       (c) => `${c.kind} ${'path' in c ? c.path : ''} x${c.affectedActions}`,
     );
+  } else {
+    // Merely parsing: both logs read whole by the readers, as `rbl log` does.
+    for (const log of [oldLog, newLog]) {
+      const { spawns: read, error } = await readExecLogFile(log);
+      if (error) throw error;
+      spawns += read.length;
+    }
+    parsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   }
   const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -25,7 +44,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   process.stdout.write(
-    `${JSON.stringify({ mode, spawns: oldSpawns.length + newSpawns.length, parsedMs, totalMs, cpuMs, peakRssMb, changed, causes })}\n`,
+    `${JSON.stringify({ mode, spawns, parsedMs, totalMs, cpuMs, peakRssMb, changed, causes })}\n`,
   );
 }
 

@@ -2,6 +2,7 @@ import type { Spawn } from '../execlog/types';
 import { diffActions, sameInputSide } from './action-diff';
 import { CauseRegistry, type CauseFacts } from './cause-registry';
 import { ActionGraph, type ActionNode } from './graph';
+import { OldSide } from './old-side';
 import { pairActions, type Pairing } from './pairing';
 import { isGenerated, isRunfilesEntry, runfilesArtifactOf } from './paths';
 import type {
@@ -48,10 +49,31 @@ export function explainSpawns(
   newSpawns: Iterable<Spawn>,
   options: ExplainOptions = {},
 ): Explanation {
-  const oldGraph = new ActionGraph(oldSpawns);
   const newGraph = new ActionGraph(newSpawns);
-  const pairing = pairActions(oldGraph, newGraph);
-  return new Attribution(oldGraph, newGraph, pairing, options).run();
+  const old = new OldSide(newGraph);
+  for (const spawn of oldSpawns) old.add(spawn);
+  return explainAgainst(newGraph, old, options);
+}
+
+/**
+ * The same, with OLD streamed from a log after NEW was read: OLD's spawns that are identical
+ * to NEW's are dropped as they arrive, so only one build is held in memory.
+ */
+export async function explainStreamed(
+  oldSpawns: AsyncIterable<Spawn> | Iterable<Spawn>,
+  newSpawns: Iterable<Spawn>,
+  options: ExplainOptions = {},
+): Promise<Explanation> {
+  const newGraph = new ActionGraph(newSpawns);
+  const old = new OldSide(newGraph);
+  for await (const spawn of oldSpawns) old.add(spawn);
+  return explainAgainst(newGraph, old, options);
+}
+
+function explainAgainst(newGraph: ActionGraph, old: OldSide, options: ExplainOptions): Explanation {
+  const oldGraph = new ActionGraph(old.kept);
+  const pairing = pairActions(oldGraph, newGraph, old.matched);
+  return new Attribution(oldGraph, newGraph, pairing, old, options).run();
 }
 
 class Attribution {
@@ -71,6 +93,7 @@ class Attribution {
     private readonly oldGraph: ActionGraph,
     private readonly newGraph: ActionGraph,
     private readonly pairing: Pairing,
+    private readonly old: OldSide,
     private readonly options: ExplainOptions,
   ) {}
 
@@ -87,8 +110,12 @@ class Attribution {
 
   /** Diffs every pair; collects changed and added actions and the configuration moves. */
   private classify(): void {
-    const configOlds = new Set(this.oldGraph.configs());
+    const configOlds = this.old.configs;
     for (const node of this.newGraph.nodes) {
+      if (this.old.matched.has(node.id)) {
+        this.unchanged++; // an identical OLD spawn was counted and dropped while reading
+        continue;
+      }
       const oldId = this.pairing.newToOld[node.id];
       if (oldId < 0) {
         this.affected.set(node.id, this.newAffected(node, 'added', null));
@@ -366,16 +393,18 @@ class Attribution {
     }));
     const count = (status: ActionStatus) => all.filter((a) => a.status === status).length;
     const removed = count('removed');
-    const pairedOld = this.oldGraph.nodes.length - countUnpaired(this.pairing.oldToNew);
+    const oldTotal = this.oldGraph.nodes.length + this.old.dropped;
+    const pairedOld =
+      this.oldGraph.nodes.length - countUnpaired(this.pairing.oldToNew) + this.old.dropped;
     return {
       summary: {
         actions: {
-          old: this.oldGraph.nodes.length,
+          old: oldTotal,
           new: this.newGraph.nodes.length,
           changed: count('changed'),
           added: count('added'),
           removed,
-          notRun: this.oldGraph.nodes.length - pairedOld - removed,
+          notRun: oldTotal - pairedOld - removed,
           unchanged: this.unchanged,
         },
         rootCauses: causes,

@@ -13,11 +13,31 @@ export interface ActionNode {
   label: string | null;
   /** Configuration of the primary output (`k8-fastbuild`), null for actions writing no bazel-out. */
   config: string | null;
+  /** A test spawn's `test.log` that the log does not list (see `impliedTestLog`), else null. */
+  impliedTestLog: string | null;
 }
 
 /** A comparable key of an action's sorted output paths. */
 export function outputKey(outputs: readonly string[]): string {
   return outputs.join('\n');
+}
+
+/** An action of a spawn, not (yet) in any graph: what pairing and the diff look at. */
+export function actionNodeOf(spawn: Spawn): ActionNode {
+  const declared =
+    spawn.listedOutputs.length > 0 ? spawn.listedOutputs : spawn.actualOutputs.map((f) => f.path);
+  const outputs = isSorted(declared) ? declared : [...declared].sort();
+  const testLog = impliedTestLog(spawn, outputs);
+  const primaryOutput = testLog ?? primaryOutputOf(outputs);
+  return {
+    id: 0,
+    spawn,
+    outputs,
+    primaryOutput,
+    label: labelOf(spawn.label, spawn.progressMessage),
+    config: configOf(primaryOutput),
+    impliedTestLog: testLog,
+  };
 }
 
 /**
@@ -34,19 +54,9 @@ export class ActionGraph {
   }
 
   private add(spawn: Spawn): void {
-    const declared =
-      spawn.listedOutputs.length > 0 ? spawn.listedOutputs : spawn.actualOutputs.map((f) => f.path);
-    const outputs = isSorted(declared) ? declared : [...declared].sort();
-    const testLog = impliedTestLog(spawn, outputs);
-    const node: ActionNode = {
-      id: 0,
-      spawn,
-      outputs,
-      primaryOutput: testLog ?? primaryOutputOf(outputs),
-      label: labelOf(spawn.label, spawn.progressMessage),
-      config: null,
-    };
-    node.config = configOf(node.primaryOutput);
+    const node = actionNodeOf(spawn);
+    const outputs = node.outputs;
+    const testLog = node.impliedTestLog;
     const previous = this.withOutputs(outputs);
     node.id = previous ? previous.id : this.nodes.length;
     this.nodes[node.id] = node;

@@ -1,6 +1,6 @@
 /** Cache-miss explanation: read → diff → render, as separate stages. */
-export { explainSpawns, type ExplainOptions } from './explain';
-export { readSpawnsForExplain } from './read';
+export { explainSpawns, explainStreamed, type ExplainOptions } from './explain';
+export { readSpawnsForExplain, streamSpawnsForExplain } from './read';
 export {
   BASELINE_ARG,
   baselineSpawns,

@@ -13,7 +13,12 @@ export interface Pairing {
  * left, by the output set with the `bazel-out/<config>/` segment normalised (the configuration
  * changed); then by label and mnemonic where exactly one action on each side has them.
  */
-export function pairActions(oldGraph: ActionGraph, newGraph: ActionGraph): Pairing {
+export function pairActions(
+  oldGraph: ActionGraph,
+  newGraph: ActionGraph,
+  /** NEW's actions already known to be paired (with an identical OLD spawn not in the graph). */
+  alreadyPaired: ReadonlySet<number> = new Set(),
+): Pairing {
   const newToOld = new Int32Array(newGraph.nodes.length).fill(-1);
   const oldToNew = new Int32Array(oldGraph.nodes.length).fill(-1);
   const link = (o: ActionNode, n: ActionNode) => {
@@ -22,11 +27,13 @@ export function pairActions(oldGraph: ActionGraph, newGraph: ActionGraph): Pairi
   };
 
   for (const n of newGraph.nodes) {
+    if (alreadyPaired.has(n.id)) continue;
     const o = oldGraph.withOutputs(n.outputs);
-    if (o) link(o, n);
+    if (o && oldToNew[o.id] < 0) link(o, n);
   }
 
-  const unpairedNew = () => newGraph.nodes.filter((n) => newToOld[n.id] < 0);
+  const unpairedNew = () =>
+    newGraph.nodes.filter((n) => newToOld[n.id] < 0 && !alreadyPaired.has(n.id));
   const unpairedOld = () => oldGraph.nodes.filter((o) => oldToNew[o.id] < 0);
   pairAcrossConfigurations(unpairedOld(), unpairedNew(), link);
   pairByUniqueKey(unpairedOld(), unpairedNew(), labelKey, link);

@@ -13,8 +13,19 @@ export async function readSpawnsForExplain(
   interner: SpawnInterner = new SpawnInterner(),
 ): Promise<Spawn[]> {
   const spawns: Spawn[] = [];
-  interner.nextLog();
-  for await (const spawn of streamExecLog(path)) spawns.push(interner.spawn(spawn));
-  interner.nextLog();
+  for await (const spawn of streamSpawnsForExplain(path, interner)) spawns.push(spawn);
   return spawns;
+}
+
+/** The same spawns one at a time, for OLD (see `explainStreamed`); throws on damage. */
+export async function* streamSpawnsForExplain(
+  path: string,
+  interner: SpawnInterner = new SpawnInterner(),
+): AsyncGenerator<Spawn> {
+  interner.nextLog();
+  try {
+    for await (const spawn of streamExecLog(path)) yield interner.spawn(spawn);
+  } finally {
+    interner.nextLog();
+  }
 }

@@ -8,10 +8,12 @@ import {
   findHistoryStore,
   invocationSpawns,
   isStoredInvocation,
-  explainSpawns,
+  explainStreamed,
   findAction,
   readSpawnsForExplain,
   renderAction,
+  SpawnInterner,
+  streamSpawnsForExplain,
   renderSummary,
 } from '../../explain';
 import { redactActionReport, redactSummary } from '../../explain/redact';
@@ -53,13 +55,17 @@ Values of secret-looking env variables and URL user-info are printed as ***.
 Exit codes: 0 explained; 2 unreadable, truncated or corrupt log, or bad usage.
 `;
 
-/** Resolves OLD and NEW to spawns: execution log files, or invocations of the history store. */
+/**
+ * Resolves OLD and NEW: execution log files, or invocations of the history store. NEW is read
+ * first; an OLD log is streamed after it (identical spawns are dropped as they arrive).
+ */
 async function resolveSides(
   oldArg: string,
   newArg: string,
   cwd: string,
-): Promise<{ oldSpawns: Spawn[]; newSpawns: Spawn[] }> {
+): Promise<{ oldSpawns: AsyncIterable<Spawn> | Spawn[]; newSpawns: Spawn[] }> {
   const store = findHistoryStore(cwd);
+  const interner = new SpawnInterner();
   const kindOf = async (arg: string): Promise<'file' | 'invocation'> => {
     const info = await stat(path.resolve(cwd, arg)).catch(() => null);
     if (info?.isFile()) return 'file';
@@ -72,7 +78,7 @@ async function resolveSides(
   const newKind = await kindOf(newArg);
   const newSpawns =
     newKind === 'file'
-      ? await readSpawnsForExplain(path.resolve(cwd, newArg))
+      ? await readSpawnsForExplain(path.resolve(cwd, newArg), interner)
       : await invocationSpawns(store as HistoryStore, newArg);
   if (oldArg === BASELINE_ARG && !(await stat(path.resolve(cwd, oldArg)).catch(() => null))) {
     if (!store) throw new UsageError('explain: baseline: no history store in this workspace');
@@ -85,9 +91,21 @@ async function resolveSides(
   const oldKind = await kindOf(oldArg);
   const oldSpawns =
     oldKind === 'file'
-      ? await readSpawnsForExplain(path.resolve(cwd, oldArg))
+      ? streamSpawnsForExplain(path.resolve(cwd, oldArg), interner)
       : await baselineSpawns(store as HistoryStore, { upTo: oldArg });
   return { oldSpawns, newSpawns };
+}
+
+/** Passes spawns through, noting whether one writes `output` (for `--action`). */
+async function* noting(
+  spawns: AsyncIterable<Spawn> | Spawn[],
+  output: string | undefined,
+  seen: { found: boolean },
+): AsyncGenerator<Spawn> {
+  for await (const spawn of spawns) {
+    if (output !== undefined && !seen.found && writesOutput(spawn, output)) seen.found = true;
+    yield spawn;
+  }
 }
 
 function lastId(store: HistoryStore): string {
@@ -96,10 +114,8 @@ function lastId(store: HistoryStore): string {
   return all[all.length - 1].id;
 }
 
-function writesOutput(spawns: Spawn[], output: string): boolean {
-  return spawns.some(
-    (s) => s.listedOutputs.includes(output) || s.actualOutputs.some((f) => f.path === output),
-  );
+function writesOutput(s: Spawn, output: string): boolean {
+  return s.listedOutputs.includes(output) || s.actualOutputs.some((f) => f.path === output);
 }
 
 export const explainCommand: Command = {
@@ -119,16 +135,19 @@ export const explainCommand: Command = {
     const [oldArg, newArg] = positionals;
     const cwd = values.cwd === undefined ? io.cwd : path.resolve(io.cwd, values.cwd);
     const { oldSpawns, newSpawns } = await resolveSides(oldArg, newArg, cwd);
-    const explanation = explainSpawns(oldSpawns, newSpawns, { bothComplete: values.complete });
-    const summary = redactSummary(explanation.summary);
     const actionPath = values.action;
+    const oldWrites = { found: false };
+    const explanation = await explainStreamed(noting(oldSpawns, actionPath, oldWrites), newSpawns, {
+      bothComplete: values.complete,
+    });
+    const summary = redactSummary(explanation.summary);
     const found = actionPath === undefined ? null : findAction(explanation, actionPath);
     const action = found && redactActionReport(found);
     if (
       actionPath !== undefined &&
       !action &&
-      !writesOutput(newSpawns, actionPath) &&
-      !writesOutput(oldSpawns, actionPath)
+      !newSpawns.some((s) => writesOutput(s, actionPath)) &&
+      !oldWrites.found
     ) {
       throw new UsageError(`explain: --action ${actionPath}: no action writes it in either log`);
     }
