@@ -8,6 +8,17 @@ import { parseBuckconfig } from '../../../src/config/buck/parse';
 import { removeMarked, setGlobalOption } from '../../../src/config/pants/toml-edit';
 import { scanToml, type TomlValue } from '../../../src/config/pants/toml-scan';
 import { InputError } from '../../../src/util/errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyPlan, changedFiles } from '../../../src/config/edit-plan';
+import {
+  planRemoteDisable,
+  planRemoteSet,
+  readRemoteSettings,
+  type WorkspaceOptions,
+} from '../../../src/config/remote-settings';
+import type { RemoteSettings, Tool } from '../../../src/config/settings';
+import { snapshot, tempDir } from './helpers';
 
 // Thousands of cases per run in a few seconds; fast-check prints the seed and the shrunk
 // counterexample on failure (re-run with { seed, path } to reproduce).
@@ -24,6 +35,99 @@ function layout(lines: string[], ends: string[], finalNewline: boolean): string 
   return lines
     .map((l, i) => l + (i < lines.length - 1 || finalNewline ? ends[i % ends.length] : ''))
     .join('');
+}
+
+// Through real files (and git look-ups) each case costs ~100 ms: fewer cases by default,
+// more with RBL_PROPERTY_RUNS (e.g. 15000 gives 200 per format).
+const FILE_RUNS = Math.max(20, Math.floor(RUNS / 75));
+
+const url = fc.constantFrom(
+  'grpc://localhost:8980',
+  'grpcs://re.example.com:443',
+  'grpcs://cache.example.com',
+);
+const plainText = fc
+  .string({ minLength: 1, maxLength: 10 })
+  .filter((v) => !/[\r\n,]/.test(v) && v.trim() === v);
+const keyText = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/);
+const bazelSettings: fc.Arbitrary<RemoteSettings> = fc.record(
+  {
+    executor: url,
+    cache: url,
+    instance: plainText,
+    jobs: fc.integer({ min: 1, max: 500 }),
+    platform: fc.dictionary(keyText, plainText, { minKeys: 1, maxKeys: 2 }),
+    headers: fc.dictionary(keyText, plainText, { minKeys: 1, maxKeys: 2 }),
+    downloadMode: fc.constantFrom('minimal', 'toplevel', 'all'),
+  },
+  { requiredKeys: [] },
+);
+const pantsSettings: fc.Arbitrary<RemoteSettings> = fc.record(
+  {
+    executor: url,
+    cache: url,
+    instance: plainText,
+    jobs: fc.integer({ min: 1, max: 500 }),
+    platform: fc.dictionary(keyText, plainText, { minKeys: 1, maxKeys: 2 }),
+    headers: fc.dictionary(keyText, plainText, { minKeys: 1, maxKeys: 2 }),
+  },
+  { requiredKeys: [] },
+);
+const buckSettings: fc.Arbitrary<RemoteSettings> = fc.record(
+  {
+    executor: url,
+    cache: url,
+    instance: plainText.filter((v) => !/[\\]$/.test(v)),
+    headers: fc.dictionary(
+      keyText,
+      plainText.filter((v) => !/[\\:]/.test(v)),
+      { minKeys: 1, maxKeys: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+/**
+ * The whole path through real files: plan and apply `set`, read the values back with `get`,
+ * check a second `set` changes nothing, then `disable` restores every byte of every file.
+ */
+function roundTripThroughFiles(
+  ws: string,
+  tool: Tool,
+  settings: RemoteSettings,
+  mayRefuse: () => boolean,
+): void {
+  const opts: WorkspaceOptions = {
+    workspace: ws,
+    tool,
+    config: null,
+    env: {},
+    systemRc: null,
+    homeDir: null,
+  };
+  const before = snapshot(ws);
+  let plan;
+  try {
+    plan = planRemoteSet(opts, settings);
+  } catch (err) {
+    assert.ok(err instanceof InputError && mayRefuse(), String(err));
+    return;
+  }
+  applyPlan(plan);
+  const got = readRemoteSettings(opts);
+  const quiet = plan.warnings.every((w) => !/overrides/.test(w));
+  if (quiet) {
+    if (settings.instance !== undefined)
+      assert.equal(got.single.instance?.value, settings.instance);
+    if (settings.jobs !== undefined) assert.equal(got.single.jobs?.value, String(settings.jobs));
+    for (const [k, v] of Object.entries(settings.headers ?? {}))
+      assert.equal(got.headers[k]?.value, v);
+    for (const [k, v] of Object.entries(settings.platform ?? {}))
+      assert.equal(got.platform[k]?.value, v);
+  }
+  assert.equal(changedFiles(planRemoteSet(opts, settings)).length, 0, 'second set changed files');
+  applyPlan(planRemoteDisable(opts));
+  assert.deepEqual(snapshot(ws), before);
 }
 
 describe('config properties: random layouts and edits never lose bytes outside the edit', function () {
@@ -109,6 +213,22 @@ describe('config properties: random layouts and edits never lose bytes outside t
           },
         ),
         { numRuns: RUNS },
+      );
+    });
+
+    it('through the files: set, get, set again, disable, with random settings', () => {
+      fc.assert(
+        fc.property(rcFile, bazelSettings, ([lines, ends, fin], settings) => {
+          const ws = tempDir();
+          try {
+            const t = layout(lines, ends, fin);
+            fs.writeFileSync(path.join(ws, '.bazelrc'), t);
+            roundTripThroughFiles(ws, 'bazel', settings, () => /\\$/.test(t));
+          } finally {
+            fs.rmSync(ws, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: FILE_RUNS },
       );
     });
   });
@@ -222,6 +342,21 @@ describe('config properties: random layouts and edits never lose bytes outside t
         { numRuns: RUNS },
       );
     });
+
+    it('through the files: set, get, set again, disable, with random settings', () => {
+      fc.assert(
+        fc.property(tomlFile, pantsSettings, (file, settings) => {
+          const ws = tempDir();
+          try {
+            fs.writeFileSync(path.join(ws, 'pants.toml'), render(file));
+            roundTripThroughFiles(ws, 'pants', settings, () => false);
+          } finally {
+            fs.rmSync(ws, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: FILE_RUNS },
+      );
+    });
   });
 
   describe('TOML values', () => {
@@ -301,6 +436,27 @@ describe('config properties: random layouts and edits never lose bytes outside t
           },
         ),
         { numRuns: RUNS },
+      );
+    });
+
+    it('through the files: set, get, set again, disable, with random settings', () => {
+      fc.assert(
+        fc.property(
+          fc.array(buckLine, { maxLength: 12 }),
+          eol,
+          fc.boolean(),
+          buckSettings,
+          (lines, e, fin, settings) => {
+            const ws = tempDir();
+            try {
+              fs.writeFileSync(path.join(ws, '.buckconfig'), layout(lines, [e], fin));
+              roundTripThroughFiles(ws, 'buck2', settings, () => false);
+            } finally {
+              fs.rmSync(ws, { recursive: true, force: true });
+            }
+          },
+        ),
+        { numRuns: FILE_RUNS },
       );
     });
   });
