@@ -130,6 +130,11 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
   if (settings.headers !== undefined) {
     changes.push(...secretsChanges(ws, settings.headers, warnings));
     warnings.push('Pants reads .pants.rc on every run, so the headers apply whatever --config');
+    if (generation === 'old') {
+      warnings.push(
+        'Pants before 2.2 may not know remote_store_headers; if it says so, use remote_oauth_bearer_token_path instead',
+      );
+    }
   }
   // Read the result as Pants would, and say which later file or variable still overrides.
   const after = loadPantsFiles(
