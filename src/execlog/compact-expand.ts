@@ -40,6 +40,13 @@ export class CompactExpander {
     return paths;
   }
 
+  /** The files of a spawn's outputs: a directory output (tree artifact) gives its files. */
+  outputFiles(ids: readonly number[]): SpawnFile[] {
+    const files: SpawnFile[] = [];
+    for (const id of ids) files.push(...this.filesOf(this.table.input(id, false)));
+    return files;
+  }
+
   filesOf(input: Input): readonly SpawnFile[] {
     if (input instanceof DirectoryInput) return input.files;
     if (isFile(input)) return [input];

@@ -122,6 +122,19 @@ export class EntryTable {
     return value;
   }
 
+  /** Just the path of an input (field 1 of a file, symlink or directory), without its digest. */
+  path(id: number): string {
+    const cached = this.decoded[id];
+    if (cached !== undefined) return (cached as Input).path;
+    const r = this.at(id);
+    while (!r.done) {
+      const tag = r.varint();
+      if (tag === 0x0a) return r.string();
+      r.skip(tag & 7);
+    }
+    return '';
+  }
+
   inputSet(id: number): InputSet {
     const cached = this.decoded[id];
     if (cached !== undefined) return cached as InputSet;

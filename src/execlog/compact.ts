@@ -3,7 +3,7 @@ import { tools } from '../gen/protos';
 import { DelimitedSplitter } from '../util/delimited-splitter';
 import { InputError } from '../util/errors';
 import { int64ToNumber } from '../util/int64';
-import { RunfilesInput, SymlinkEntrySet, isFile, type Input } from './compact-entries';
+import { RunfilesInput, SymlinkEntrySet, type Input } from './compact-entries';
 import { CompactExpander, type InvocationInfo } from './compact-expand';
 import { EntryTable, Kind, checkInputSet, isInputKind, readDigest } from './compact-table';
 import type { Spawn, SpawnDigest, SpawnFile } from './types';
@@ -30,6 +30,17 @@ const enum EntryField {
   SymlinkAction = 8,
   SymlinkEntrySet = 9,
   RunfilesTree = 10,
+}
+
+/** The arguments (field 1) of a Spawn message. */
+function readArgs(r: WireReader): string[] {
+  const args: string[] = [];
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === 0x0a) args.push(r.string());
+    else r.skip(tag & 7);
+  }
+  return args;
 }
 
 /** Repeated EnvironmentVariable fields (tag 0x12; each 1 name, 2 value) up to the reader's end. */
@@ -272,14 +283,14 @@ export class CompactLogDecoder {
     if (problem) throw this.fail(problem);
   }
 
-  private input(ref: number, what: string, cache = true): Input {
+  private input(ref: number, what: string): Input {
     const kind = this.table.kind(ref);
     if (!isInputKind(kind)) {
       throw this.fail(
         `${what} refers to entry ${ref}, which is ${kind === Kind.None ? 'missing' : 'not an input'}`,
       );
     }
-    return this.table.input(ref, cache);
+    return this.table.input(ref);
   }
 
   private setRef(ref: number, kind: Kind.InputSet | Kind.SymlinkSet, what: string): number {
@@ -332,13 +343,14 @@ export class CompactLogDecoder {
   private readSpawn(r: WireReader): Spawn {
     const index = this.spawnCount++;
     const what = `spawn ${index}`;
-    const args: string[] = [];
+    const messageStart = r.pos;
+    const messageEnd = r.end;
     let env: readonly { name: string; value: string }[] = NO_PROPERTIES;
     let platform: readonly { name: string; value: string }[] = NO_PROPERTIES;
     let inputSetId = 0;
     let toolSetId = 0;
     const listed: string[] = [];
-    const actual: SpawnFile[] = [];
+    const outputIds: number[] = [];
     let label = '';
     let mnemonic = '';
     let exitCode = 0;
@@ -354,8 +366,8 @@ export class CompactLogDecoder {
     while (!r.done) {
       const tag = r.varint();
       switch (tag) {
-        case 0x0a: // 1 args
-          args.push(r.string());
+        case 0x0a: // 1 args: decoded when first read (most readers never do)
+          r.skip(2);
           break;
         case 0x12: {
           // 2 env_vars, written one after the other: most spawns share their whole environment.
@@ -391,7 +403,7 @@ export class CompactLogDecoder {
         case 0x32: {
           // 6 outputs
           const outer = r.enter();
-          this.readOutput(r, listed, actual, what);
+          this.readOutput(r, listed, outputIds, what);
           r.leave(outer);
           break;
         }
@@ -449,11 +461,9 @@ export class CompactLogDecoder {
         mnemonic,
         label: label ? label : null,
         progressMessage: null,
-        args,
         env,
         platform,
         listedOutputs: listed.length > 1 ? [...new Set(listed)].sort() : listed,
-        actualOutputs: actual,
         runner,
         cacheHit,
         status,
@@ -468,19 +478,28 @@ export class CompactLogDecoder {
       this.expander,
       inputSetId,
       toolSetId,
+      outputIds,
+      r.buf,
+      messageStart,
+      messageEnd,
     );
   }
 
   /** Output: 5 output_id (8.x) or 1 file_id / 2 directory_id / 3 unresolved_symlink_id (7.x); 4 invalid_output_path. */
-  private readOutput(r: WireReader, listed: string[], actual: SpawnFile[], what: string): void {
+  private readOutput(r: WireReader, listed: string[], outputIds: number[], what: string): void {
     while (!r.done) {
       const tag = r.varint();
       const field = tag >>> 3;
       if ((field === 5 || field === 1 || field === 2 || field === 3) && (tag & 7) === 0) {
-        const out = this.input(r.varint(), `${what} output`, false);
-        listed.push(out.path);
-        if (isFile(out)) actual.push(out);
-        else actual.push(...this.expander.filesOf(out));
+        const ref = r.varint();
+        const kind = this.table.kind(ref);
+        if (!isInputKind(kind)) {
+          throw this.fail(
+            `${what} output refers to entry ${ref}, which is ${kind === Kind.None ? 'missing' : 'not an input'}`,
+          );
+        }
+        listed.push(this.table.path(ref));
+        outputIds.push(ref);
       } else if (field === 4 && (tag & 7) === 2) {
         listed.push(r.string());
       } else r.skip(tag & 7);
@@ -489,9 +508,10 @@ export class CompactLogDecoder {
 }
 
 /**
- * A spawn of a compact log. Its inputs are expanded on first read and then kept. `inputs` is an
- * own enumerable accessor, so object spread and JSON.stringify see it like any field; it is
- * defined with one shared descriptor, because a getter closure per object (as an object literal
+ * A spawn of a compact log. Its inputs, arguments and actual outputs are decoded on first read
+ * and then kept: a 10^5-spawn log reads at the pace of its decompression, and memory holds
+ * them only for the spawns someone looks at. They are own enumerable accessors, so object
+ * spread and JSON.stringify see them like any field; each is defined with one shared descriptor, because a getter closure per object (as an object literal
  * `get` makes) costs V8 a hidden class per spawn, several times the memory of the spawn.
  */
 class CompactSpawn implements Spawn {
@@ -499,11 +519,9 @@ class CompactSpawn implements Spawn {
   mnemonic!: string;
   label!: string | null;
   progressMessage!: string | null;
-  args!: readonly string[];
   env!: readonly { name: string; value: string }[];
   platform!: readonly { name: string; value: string }[];
   listedOutputs!: readonly string[];
-  actualOutputs!: readonly SpawnFile[];
   runner!: string;
   cacheHit!: boolean;
   status!: string;
@@ -520,21 +538,23 @@ class CompactSpawn implements Spawn {
   readonly #toolSetId: number;
 
   constructor(
-    fields: Omit<Spawn, 'inputs'>,
+    fields: Omit<Spawn, 'inputs' | 'args' | 'actualOutputs'>,
     expander: CompactExpander,
     inputSetId: number,
     toolSetId: number,
+    outputIds: readonly number[],
+    buf: Buffer,
+    start: number,
+    end: number,
   ) {
     // Field by field, in one order: every spawn gets the same hidden class.
     this.index = fields.index;
     this.mnemonic = fields.mnemonic;
     this.label = fields.label;
     this.progressMessage = fields.progressMessage;
-    this.args = fields.args;
     this.env = fields.env;
     this.platform = fields.platform;
     this.listedOutputs = fields.listedOutputs;
-    this.actualOutputs = fields.actualOutputs;
     this.runner = fields.runner;
     this.cacheHit = fields.cacheHit;
     this.status = fields.status;
@@ -545,6 +565,12 @@ class CompactSpawn implements Spawn {
     this.timeoutMillis = fields.timeoutMillis;
     this.digest = fields.digest;
     this.wallTimeMs = fields.wallTimeMs;
+    this.#outputIds = outputIds;
+    this.#buf = buf;
+    this.#start = start;
+    this.#end = end;
+    Object.defineProperty(this, 'args', CompactSpawn.#argsProperty);
+    Object.defineProperty(this, 'actualOutputs', CompactSpawn.#actualOutputsProperty);
     Object.defineProperty(this, 'inputs', CompactSpawn.#inputsProperty);
     this.#expander = expander;
     this.#inputSetId = inputSetId;
@@ -553,6 +579,31 @@ class CompactSpawn implements Spawn {
 
   /** Defined per object in the constructor (see the class comment). */
   declare readonly inputs: readonly SpawnFile[];
+  declare readonly args: readonly string[];
+  declare readonly actualOutputs: readonly SpawnFile[];
+  #args: readonly string[] | null = null;
+  #actualOutputs: readonly SpawnFile[] | null = null;
+  readonly #outputIds: readonly number[];
+  /** The spawn's message in the decompressed log, kept anyway for the interned entries. */
+  readonly #buf: Buffer;
+  readonly #start: number;
+  readonly #end: number;
+
+  static readonly #actualOutputsProperty: PropertyDescriptor = {
+    get(this: CompactSpawn): readonly SpawnFile[] {
+      return (this.#actualOutputs ??= this.#expander.outputFiles(this.#outputIds));
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  static readonly #argsProperty: PropertyDescriptor = {
+    get(this: CompactSpawn): readonly string[] {
+      return (this.#args ??= readArgs(new WireReader(this.#buf, this.#start, this.#end)));
+    },
+    enumerable: true,
+    configurable: true,
+  };
 
   /** One descriptor, one getter function for every spawn: V8 then shares their hidden class. */
   static readonly #inputsProperty: PropertyDescriptor = {

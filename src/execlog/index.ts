@@ -59,8 +59,15 @@ export async function readExecLogFile(
   const { head, size } = await readHead(path);
   const format = execLogFormatOf(head, size);
   const spawns: Spawn[] = [];
+  // Batches per chunk, not the generator above: one await per spawn would cost more than
+  // decoding it on logs of 10^5 spawns.
+  const decoder = spawnDecoderFor(format, path);
   try {
-    for await (const spawn of streamExecLog(path, format)) spawns.push(spawn);
+    for await (const chunk of readChunks(path)) {
+      for (const spawn of decoder.push(chunk)) spawns.push(spawn);
+      if (decoder.error) throw decoder.error;
+    }
+    decoder.finish();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { format, spawns, error: err };
