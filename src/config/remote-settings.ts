@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadRcChain } from './bazelrc/chain';
 import { planBazelDisable, planBazelSet } from './bazelrc/edit';
@@ -26,8 +27,18 @@ export interface WorkspaceOptions {
   systemRc?: string | null;
   /** Home directory for ~/.bazelrc, ~/.pants.rc, ~/.buckconfig.*; null skips them. */
   homeDir?: string | null;
-  /** Bazel's version, for try-import-if-bazel-version; null when unknown. */
+  /** Bazel's version, for try-import-if-bazel-version; default: .bazelversion, else unknown. */
   bazelVersion?: string | null;
+}
+
+/** The version a workspace pins in .bazelversion (as Bazelisk reads it), or null. */
+function pinnedBazelVersion(workspace: string): string | null {
+  try {
+    const v = fs.readFileSync(path.join(workspace, '.bazelversion'), 'utf8').trim();
+    return /^\d+(\.\d+)*/.test(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 function bazelOptions(o: WorkspaceOptions) {
@@ -41,7 +52,8 @@ function bazelOptions(o: WorkspaceOptions) {
         : o.homeDir === null
           ? null
           : path.join(o.homeDir, '.bazelrc'),
-    bazelVersion: o.bazelVersion,
+    bazelVersion:
+      o.bazelVersion === undefined ? pinnedBazelVersion(path.resolve(o.workspace)) : o.bazelVersion,
   };
 }
 

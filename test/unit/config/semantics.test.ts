@@ -128,6 +128,12 @@ describe('config semantics: what each tool would really see', () => {
         readRemoteSettings(opts(dir, 'bazel', { bazelVersion: '7.1.0' })).single.cache?.value,
         'grpc://new',
       );
+      // Without a version given, the one .bazelversion pins is used.
+      const o = opts(dir, 'bazel');
+      delete o.bazelVersion;
+      assert.equal(readRemoteSettings(o).single.cache, undefined);
+      fs.writeFileSync(path.join(dir, '.bazelversion'), '7.4.1\n');
+      assert.equal(readRemoteSettings(o).single.cache?.value, 'grpc://new');
     });
 
     it('set with --config writes build:NAME lines that win when the config is used', () => {
