@@ -3,7 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { InputError } from '../util/errors';
 import { getCapabilities } from './capabilities-client';
 import { parseEndpoint } from './endpoint';
-import { classifyFailure, type Failure } from './failure';
+import { classifyFailure, isNotGrpcFailure, type Failure } from './failure';
+import { speaksTls } from './tls-probe';
 import { summarizeCapabilities, type CapabilitiesSummary } from './summarize-capabilities';
 
 export interface ConnectionTestOptions {
@@ -100,19 +101,22 @@ export async function testConnection(opts: ConnectionTestOptions): Promise<Conne
       }),
     );
   } catch (err) {
-    return {
-      ok: false,
-      endpoint: endpoint.display,
-      instance,
-      error: classifyFailure(err, {
-        display: endpoint.display,
-        tls: endpoint.tls,
-        instanceName: instance,
-        hasCa: opts.tlsCa !== undefined,
-        hasClientCert: opts.tlsCert !== undefined,
-        timeoutMs,
-      }),
-    };
+    let error = classifyFailure(err, {
+      display: endpoint.display,
+      tls: endpoint.tls,
+      instanceName: instance,
+      hasCa: opts.tlsCa !== undefined,
+      hasClientCert: opts.tlsCert !== undefined,
+      timeoutMs,
+    });
+    // A plain-text call to a TLS port looks like any non-gRPC port; one TLS handshake tells.
+    if (!endpoint.tls && isNotGrpcFailure(error) && (await speaksTls(endpoint.target, timeoutMs)))
+      error = {
+        code: 'tls',
+        message: `${endpoint.display} speaks TLS, but the endpoint says plain grpc://`,
+        hint: 'Use grpcs:// (with --tls-ca when the server certificate comes from a private CA).',
+      };
+    return { ok: false, endpoint: endpoint.display, instance, error };
   }
   if (opts.requireExecution && !summary.execution)
     return {

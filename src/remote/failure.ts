@@ -44,9 +44,22 @@ export function cleanDetails(details: string): string {
   return details
     .replace(/^No connection established\. Last error: (Error: )?/, '')
     .replace(/\.?\s*Resolution note:.*$/s, '')
+    .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/g, '')
     .replace(/[0-9A-F]{8,}:error:[0-9A-F]+:SSL routines:[^:]*:/g, '')
     .replace(/:[^:\s]*openssl[^:\s]*:\d+:?/g, '')
     .trim();
+}
+
+// The TCP connection worked but no HTTP/2 (gRPC) session came up: an HTTP/1 port, or a TLS
+// server spoken to in plain text.
+const NOT_GRPC_DETAIL = /protocol error|failed to connect|connection dropped|RST_STREAM/i;
+const UNREACHABLE_DETAIL = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/;
+
+/** Whether a failure is "connected, but not gRPC" (the connection test then probes for TLS). */
+export function isNotGrpcFailure(failure: Failure): boolean {
+  return (
+    failure.code === 'unavailable' && / did not answer as a gRPC server: /.test(failure.message)
+  );
 }
 
 function isServiceError(err: unknown): err is ServiceError {
@@ -71,11 +84,13 @@ export function classifyFailure(err: unknown, ctx: FailureContext): Failure {
   switch (err.code) {
     case GrpcStatus.UNAVAILABLE:
       if (TLS_DETAIL.test(details)) return tlsFailure(details, ctx);
-      if (!ctx.tls && /connection dropped|protocol error|RST_STREAM|closed/i.test(details))
+      if (NOT_GRPC_DETAIL.test(details) && !UNREACHABLE_DETAIL.test(details))
         return {
-          code: 'tls',
-          message: `the connection to ${ctx.display} was closed during the first call: ${details}`,
-          hint: 'The server may require TLS: try grpcs:// with --tls-ca.',
+          code: 'unavailable',
+          message: `${ctx.display} accepted the connection but did not answer as a gRPC server: ${details}`,
+          hint: ctx.tls
+            ? 'Check the port: it may be an HTTP port (e.g. bazel-remote --http_address) rather than the gRPC one.'
+            : 'Check the port and the scheme: it may be an HTTP port (e.g. bazel-remote --http_address), or a TLS server (use grpcs://).',
         };
       return {
         code: 'unavailable',

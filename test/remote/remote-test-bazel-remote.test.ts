@@ -1,6 +1,7 @@
 // `rbl remote test` against a real bazel-remote (cache only): plain, TLS, mTLS and the failures
 // a user meets (wrong port, wrong CA, missing client certificate, execution asked of a cache).
 import { strict as assert } from 'node:assert';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort, startBazelRemote, type RunningBazelRemote } from '../helpers/remote-servers';
 import { makeTestPki, type TestPki } from '../helpers/tls';
@@ -119,6 +120,57 @@ describe('rbl remote test against bazel-remote', function () {
     const error = json.error as { code: string; hint: string };
     assert.equal(error.code, 'tls');
     assert.match(error.hint, /grpc:\/\//);
+  });
+
+  it('says tls, with grpcs:// as the hint, when grpc:// meets a TLS server', async () => {
+    const url = tls.grpcUrl.replace('grpcs://', 'grpc://');
+    const { code, json } = await rblJson(['remote', 'test', '--endpoint', url]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; hint: string };
+    assert.equal(error.code, 'tls');
+    assert.match(error.hint, /grpcs:\/\//);
+  });
+
+  it("says a port is not gRPC when it is bazel-remote's HTTP port", async () => {
+    const { code, json } = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      `grpc://127.0.0.1:${plain.httpPort}`,
+    ]);
+    assert.equal(code, 1);
+    const error = json.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, 'unavailable');
+    assert.match(error.message, /did not answer as a gRPC server/);
+    assert.match(error.hint, /HTTP port/);
+  });
+
+  it('says timeout when the port accepts but never answers', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket.on('error', () => undefined));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const { code, json } = await rblJson([
+        'remote',
+        'test',
+        '--endpoint',
+        `grpc://127.0.0.1:${port}`,
+        '--timeout-ms',
+        '500',
+      ]);
+      assert.equal(code, 1);
+      const error = json.error as { code: string; message: string; hint: string };
+      assert.equal(error.code, 'timeout');
+      assert.match(error.message, /500 ms/);
+      assert.match(error.hint, /--timeout-ms/);
+    } finally {
+      // The client gave up but keeps its half-open connection; close ours so nothing lingers.
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('succeeds over mTLS with a client certificate', async () => {

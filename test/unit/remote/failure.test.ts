@@ -96,4 +96,8 @@ describe('cleanDetails', () => {
       'No connection established. Last error: Error: 808C30F64B7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n. Resolution note: ';
     assert.equal(cleanDetails(raw), 'wrong version number');
   });
+
+  it('drops the timestamp grpc-js appends', () => {
+    assert.equal(cleanDetails('Protocol error (2026-11-25T00:40:09.010Z)'), 'Protocol error');
+  });
 });
