@@ -23,7 +23,9 @@ failures.
             "events": {"<BEP id kind>": count}, "error": null | {"message", "offset"}}
 
 Exit codes: 0 read completely; 2 unreadable, truncated or corrupt file: everything before the
-damage is still printed, and one "rbl: FILE: at byte N: ..." line goes to stderr.
+damage is still printed, and one "rbl: FILE: at byte N: ..." line goes to stderr. In a compact
+log, N counts decompressed bytes for a damaged record and compressed bytes for damaged zstd.
+A file that cannot be read at all prints nothing on stdout.
 `;
 
 function toJson(contents: LogContents) {
