@@ -35,9 +35,17 @@ export function corpusFiles(kind: 'bazelrc' | 'pants' | 'buckconfig'): string[] 
     .map((n) => path.join(dir, n));
 }
 
-/** A fresh empty directory under the OS temp dir; removed by `cleanup`. */
+const created: string[] = [];
+// Temp workspaces go when the test process ends, so runs do not pile them up in /tmp.
+process.on('exit', () => {
+  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh empty directory under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix = 'rbl-config-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Copies a corpus file into a workspace under `name`, writable (the corpus is read-only). */
