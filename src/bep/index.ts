@@ -65,8 +65,14 @@ export async function readBepFile(
   const { head, size } = await readHead(path);
   const format = bepFormatOf(head, size);
   const events: BepEvent[] = [];
+  // Batches per chunk rather than the generator: no await per event.
+  const decoder = bepDecoderFor(format, path);
   try {
-    for await (const event of streamBepFile(path, format)) events.push(event);
+    for await (const chunk of readChunks(path)) {
+      for (const event of decoder.push(chunk)) events.push(event);
+      if (decoder.error) throw decoder.error;
+    }
+    decoder.finish();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { format, events, error: err };
