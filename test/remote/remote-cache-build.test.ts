@@ -20,8 +20,16 @@ function assertAllRemoteHits(first: RemoteBuild, second: RemoteBuild): void {
   assert.equal(first.runners['remote cache hit'] ?? 0, 0, 'the first build found an empty cache');
   assert.ok(first.spawns.length > 0, 'the first build ran spawns');
   const hits = second.processes.byRunner['remote cache hit'] ?? 0;
-  assert.equal(hits, first.spawns.length, `every spawn of the first build is a hit: ${second.processes.line}`);
-  assert.deepEqual(second.runners, { 'remote cache hit': hits }, 'the execution log agrees with Bazel');
+  assert.equal(
+    hits,
+    first.spawns.length,
+    `every spawn of the first build is a hit: ${second.processes.line}`,
+  );
+  assert.deepEqual(
+    second.runners,
+    { 'remote cache hit': hits },
+    'the execution log agrees with Bazel',
+  );
   assert.ok(second.spawns.every((s) => s.cacheHit));
   // rbl's model: derived counts equal Bazel's line, every spawn located in the remote cache.
   for (const build of [first, second]) {
@@ -89,6 +97,9 @@ describe('Bazel with a remote cache (bazel-remote)', function () {
     ]);
     assert.equal(run.exitCode, 37, describeRun(run));
     const javaLog = fs.readFileSync(path.join(outputBase(workspace), 'java.log'), 'utf8');
-    assert.match(javaLog, /Failed to init TLS infrastructure: JDK provider does not support ALPN protocol/);
+    assert.match(
+      javaLog,
+      /Failed to init TLS infrastructure: JDK provider does not support ALPN protocol/,
+    );
   });
 });

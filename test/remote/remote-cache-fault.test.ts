@@ -6,7 +6,13 @@
 // --remote_retries=0 --remote_timeout=5s the whole test takes seconds, not minutes.
 import { strict as assert } from 'node:assert';
 import { rblCommand, summaryOf } from '../bazel/engine-rbl';
-import { createWorkspace, describeRun, shutdownWorkspace, startHeldBuild, type Workspace } from '../helpers/bazel';
+import {
+  createWorkspace,
+  describeRun,
+  shutdownWorkspace,
+  startHeldBuild,
+  type Workspace,
+} from '../helpers/bazel';
 import { parseProcessesLine } from '../helpers/processes-line';
 import { startBazelRemote, type RunningBazelRemote } from '../helpers/remote-servers';
 import { rblBuildWrapper } from '../helpers/scenarios';
@@ -29,7 +35,12 @@ describe('Bazel when the remote cache stops mid-build', function () {
   it('falls back to local execution, and the model says so for each action', async () => {
     const held = startHeldBuild(workspace, {
       wrapper: rblBuildWrapper(rblCommand()),
-      args: ['--disk_cache=', `--remote_cache=${server.grpcUrl}`, '--remote_retries=0', '--remote_timeout=5s'],
+      args: [
+        '--disk_cache=',
+        `--remote_cache=${server.grpcUrl}`,
+        '--remote_retries=0',
+        '--remote_timeout=5s',
+      ],
       targets: ['//gate:after_gate'],
     });
     await held.reached();
@@ -54,8 +65,13 @@ describe('Bazel when the remote cache stops mid-build', function () {
       assert.equal(summary.processes.byRunner[runner], count, `${runner}\n${context}`);
     }
     const internalAgrees = summary.processes.byRunner.internal === processes.byRunner.internal;
-    assert.ok(internalAgrees || summary.processes.mismatch !== null, `internal differs silently\n${context}`);
-    const afterGate = summary.actions.find((a) => a.outputs.some((o) => o.endsWith('gate/after_gate.txt')));
+    assert.ok(
+      internalAgrees || summary.processes.mismatch !== null,
+      `internal differs silently\n${context}`,
+    );
+    const afterGate = summary.actions.find((a) =>
+      a.outputs.some((o) => o.endsWith('gate/after_gate.txt')),
+    );
     assert.ok(afterGate, JSON.stringify(summary.actions));
     assert.equal(afterGate.location, 'local', JSON.stringify(afterGate));
     assert.equal(afterGate.cacheHit, false);
