@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../util/errors';
 
 /** What git says about a path: whether a commit could carry it. */
 export interface GitStatus {
@@ -14,12 +16,25 @@ function git(cwd: string, args: string[]): number | null {
   return r.error ? null : r.status;
 }
 
+function insideGitCheckout(dir: string): boolean {
+  for (let d = path.resolve(dir); d !== path.dirname(d); d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return true;
+  }
+  return false;
+}
+
 /** Asks `git ls-files` and `git check-ignore` about `file` (absolute or workspace-relative). */
 export function gitStatusOf(workspace: string, file: string): GitStatus {
   const rel = path.relative(workspace, path.resolve(workspace, file));
-  if (git(workspace, ['rev-parse', '--is-inside-work-tree']) !== 0) {
-    return { inRepo: false, tracked: false, ignored: false };
+  const inside = git(workspace, ['rev-parse', '--is-inside-work-tree']);
+  if (inside === null && insideGitCheckout(workspace)) {
+    // Without git we cannot tell whether a secret would be committed: refuse, never guess.
+    throw new InputError(
+      'git is not installed, so rbl cannot check that the secrets file stays out of git',
+      file,
+    );
   }
+  if (inside !== 0) return { inRepo: false, tracked: false, ignored: false };
   const tracked = git(workspace, ['ls-files', '--error-unmatch', '--', rel]) === 0;
   // --no-index: ask whether a rule ignores the path even when it is tracked.
   const ignored = git(workspace, ['check-ignore', '-q', '--no-index', '--', rel]) === 0;

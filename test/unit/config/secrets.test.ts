@@ -91,6 +91,21 @@ describe('config secrets files (in a temp git repository)', function () {
       assert.ok(plan.warnings.every((w) => !w.includes(SECRET)));
     });
 
+    it('refuses to place a secret inside a git checkout when git itself is missing', () => {
+      const ws = gitRepo();
+      write(ws, '.bazelrc', 'build --jobs=4\n');
+      const savedPath = process.env.PATH;
+      process.env.PATH = '/nonexistent';
+      try {
+        assert.throws(
+          () => planRemoteSet(options(ws, 'bazel'), { headers: { 'x-api-key': SECRET } }),
+          (err: unknown) => err instanceof InputError && /git is not installed/.test(err.message),
+        );
+      } finally {
+        process.env.PATH = savedPath;
+      }
+    });
+
     it('refuses with a clear InputError when the only candidate is tracked, writing nothing', () => {
       const ws = gitRepo();
       write(ws, '.bazelrc', 'try-import %workspace%/user.bazelrc\n');
