@@ -107,6 +107,7 @@ export async function testConnection(opts: ConnectionTestOptions): Promise<Conne
       instanceName: instance,
       hasCa: opts.tlsCa !== undefined,
       hasClientCert: opts.tlsCert !== undefined,
+      hasAuth: endpoint.basicAuth !== undefined || (opts.headers ?? []).length > 0,
       timeoutMs,
     });
     // A plain-text call to a TLS port looks like any non-gRPC port; one TLS handshake tells.

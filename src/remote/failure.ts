@@ -27,6 +27,8 @@ export interface FailureContext {
   instanceName: string;
   hasCa: boolean;
   hasClientCert: boolean;
+  /** Whether any credentials were sent: URL user-info or request headers. */
+  hasAuth?: boolean;
   timeoutMs: number;
 }
 
@@ -109,7 +111,9 @@ export function classifyFailure(err: unknown, ctx: FailureContext): Failure {
         message: `${ctx.display} refused the call as unauthenticated: ${details}`,
         hint: ctx.hasClientCert
           ? 'The server did not accept the credentials: check the client certificate was issued by the CA the server trusts, and any auth --header.'
-          : 'The server wants credentials: a client certificate (--tls-cert and --tls-key for mTLS), an auth --header, or user:password in the URL.',
+          : ctx.hasAuth
+            ? 'The server did not accept the credentials sent (user:password in the URL or an auth --header): check them.'
+            : 'The server wants credentials: a client certificate (--tls-cert and --tls-key for mTLS), an auth --header, or user:password in the URL.',
       };
     case GrpcStatus.PERMISSION_DENIED:
       return {

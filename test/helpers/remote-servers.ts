@@ -123,7 +123,7 @@ export class ServerProcess {
   }
 }
 
-/** Polls GetCapabilities until it succeeds; fails at once when the process exits. */
+/** Polls GetCapabilities until the server answers; fails at once when the process exits. */
 async function waitForReapi(
   process_: ServerProcess,
   options: ConnectionTestOptions,
@@ -138,7 +138,8 @@ async function waitForReapi(
         );
       const result = await testConnection({ ...options, timeoutMs: 2000 });
       if (!result.ok) last = `${result.error.code}: ${result.error.message}`;
-      return result.ok;
+      // An auth refusal is an answer too: the server is up (e.g. bazel-remote with --htpasswd_file).
+      return result.ok || ['unauthenticated', 'permission-denied'].includes(result.error.code);
     },
     { timeoutMs, intervalMs: 100, what: `${process_.name} to answer GetCapabilities` },
   ).catch((err: unknown) => {

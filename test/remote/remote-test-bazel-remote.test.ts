@@ -1,6 +1,8 @@
 // `rbl remote test` against a real bazel-remote (cache only): plain, TLS, mTLS and the failures
 // a user meets (wrong port, wrong CA, missing client certificate, execution asked of a cache).
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort, startBazelRemote, type RunningBazelRemote } from '../helpers/remote-servers';
@@ -13,12 +15,17 @@ describe('rbl remote test against bazel-remote', function () {
   let plain: RunningBazelRemote;
   let tls: RunningBazelRemote;
   let mtls: RunningBazelRemote;
+  let basic: RunningBazelRemote;
 
   before(async () => {
     pki = makeTestPki();
     const serverTls = { cert: pki.serverCert, key: pki.serverKey };
     const client = { cert: pki.clientCert, key: pki.clientKey };
-    [plain, tls, mtls] = await Promise.all([
+    // bazel-remote's basic auth: an htpasswd file with an Apache MD5 hash made by openssl.
+    const hash = execFileSync('openssl', ['passwd', '-apr1', 'open-sesame'], { encoding: 'utf8' });
+    const htpasswd = path.join(pki.dir, 'htpasswd');
+    fs.writeFileSync(htpasswd, `alice:${hash.trim()}\n`);
+    [plain, tls, mtls, basic] = await Promise.all([
       startBazelRemote(),
       startBazelRemote({ tls: serverTls, trustCa: pki.caCert }),
       startBazelRemote({
@@ -26,11 +33,12 @@ describe('rbl remote test against bazel-remote', function () {
         trustCa: pki.caCert,
         clientCert: client,
       }),
+      startBazelRemote({ extraArgs: ['--htpasswd_file', htpasswd] }),
     ]);
   });
 
   after(async () => {
-    await Promise.all([plain?.stop(), tls?.stop(), mtls?.stop()]);
+    await Promise.all([plain?.stop(), tls?.stop(), mtls?.stop(), basic?.stop()]);
     pki?.dispose();
   });
 
@@ -199,6 +207,36 @@ describe('rbl remote test against bazel-remote', function () {
     const error = json.error as { code: string; hint: string };
     assert.equal(error.code, 'unauthenticated');
     assert.match(error.hint, /--tls-cert/);
+  });
+
+  it('sends user:password from the URL, or an authorization header, as basic auth', async () => {
+    const withUser = basic.grpcUrl.replace('grpc://', 'grpc://alice:open-sesame@');
+    assert.equal((await rblJson(['remote', 'test', '--endpoint', withUser])).code, 0);
+    const header = `authorization=Basic ${Buffer.from('alice:open-sesame').toString('base64')}`;
+    const viaHeader = await rblJson([
+      'remote',
+      'test',
+      '--endpoint',
+      basic.grpcUrl,
+      '--header',
+      header,
+    ]);
+    assert.equal(viaHeader.code, 0, JSON.stringify(viaHeader.json));
+  });
+
+  it('says unauthenticated, with a hint that fits, for missing or wrong credentials', async () => {
+    const none = await rblJson(['remote', 'test', '--endpoint', basic.grpcUrl]);
+    assert.equal(none.code, 1);
+    const noneError = none.json.error as { code: string; hint: string };
+    assert.equal(noneError.code, 'unauthenticated');
+    assert.match(noneError.hint, /user:password in the URL/);
+    const wrongUrl = basic.grpcUrl.replace('grpc://', 'grpc://alice:nope@');
+    const wrong = await rblJson(['remote', 'test', '--endpoint', wrongUrl]);
+    assert.equal(wrong.code, 1);
+    const wrongError = wrong.json.error as { code: string; message: string; hint: string };
+    assert.equal(wrongError.code, 'unauthenticated');
+    assert.match(wrongError.hint, /did not accept the credentials/);
+    assert.ok(!JSON.stringify(wrong.json).includes('nope'), 'the wrong password is not printed');
   });
 
   it('never prints header values or URL passwords', async () => {
