@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './views/commands';
+import { registerCommands, workspaceRoots } from './views/commands';
 import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
 
@@ -16,7 +16,7 @@ export interface RemoteBuildLensApi {
  */
 export function activate(extensionContext: vscode.ExtensionContext): RemoteBuildLensApi {
   const started = performance.now();
-  const context = new LensContext(createEngine());
+  const context = new LensContext(createEngine(workspaceRoots));
   extensionContext.subscriptions.push(context, ...registerCommands(context));
   return { context, activationMs: performance.now() - started };
 }

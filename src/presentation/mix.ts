@@ -8,6 +8,8 @@ import { formatPercent, joinParts } from './format';
  */
 export interface Mix {
   actions: number;
+  /** The execution log (where actions ran) has not been joined yet: 4.2.3 writes it at the end. */
+  locationsPending: boolean;
   cacheHitRate: number | null;
   remoteRate: number | null;
 }
@@ -16,6 +18,7 @@ export function mixOf(invocation: Invocation, actions: readonly Action[]): Mix {
   const spawning = actions.filter((a) => a.location !== 'internal');
   return {
     actions: spawning.length,
+    locationsPending: invocation.execLog === 'pending',
     cacheHitRate: invocation.cacheHitRate,
     remoteRate: invocation.remoteRate,
   };
@@ -23,12 +26,14 @@ export function mixOf(invocation: Invocation, actions: readonly Action[]): Mix {
 
 /**
  * `212 actions · 81% cached · 15% remote`; `up to date` for a finished build that ran nothing;
- * the rates are left out while the model has none yet (location pending).
+ * `212 actions · locations pending` until the execution log says where they ran.
  */
 export function formatMix(mix: Mix, finished: boolean): string {
   if (mix.actions === 0) return finished ? 'up to date' : 'no actions yet';
+  const count = `${mix.actions} action${mix.actions === 1 ? '' : 's'}`;
+  if (mix.locationsPending && mix.cacheHitRate === null) return `${count} · locations pending`;
   return joinParts([
-    `${mix.actions} action${mix.actions === 1 ? '' : 's'}`,
+    count,
     mix.cacheHitRate === null ? null : `${formatPercent(mix.cacheHitRate)} cached`,
     mix.remoteRate === null ? null : `${formatPercent(mix.remoteRate)} remote`,
   ]);

@@ -127,8 +127,7 @@ async function pickTargets(
   return new Promise((resolve) => {
     pick.onDidChangeValue((value) => (pick.items = items(value)));
     pick.onDidAccept(() => {
-      const chosen = pick.selectedItems[0]?.label ?? pick.value.trim();
-      resolve(chosen === '' ? undefined : chosen.split(/\s+/));
+      resolve(acceptedPatterns(pick.value, pick.selectedItems[0]?.label));
       pick.hide();
     });
     pick.onDidHide(() => {
@@ -137,6 +136,19 @@ async function pickTargets(
     });
     pick.show();
   });
+}
+
+/**
+ * What Enter on the target picker means: the highlighted label when it matches what was typed,
+ * else the typed text itself. The selection arrives from the workbench by position in a list
+ * the extension may just have replaced as the value changed, so a highlighted row that does not
+ * contain the typed text is not trusted over the text.
+ */
+function acceptedPatterns(value: string, selected: string | undefined): string[] | undefined {
+  const typed = value.trim();
+  const chosen =
+    typed !== '' && (selected === undefined || !selected.includes(typed)) ? typed : selected;
+  return chosen === undefined || chosen === '' ? undefined : chosen.split(/\s+/);
 }
 
 function setFilter(ctx: LensContext, filter: ActionFilter): void {

@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import { BuildModel } from '../model/build-model';
+import type { InvocationSummary } from '../model/types';
+import { asInvocationSummary, HistoryModelView } from '../presentation/history-view';
 import { runBuild } from '../runner/build-session';
+import { HistoryStore } from '../store/history-store';
 import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
 import type { Engine } from './lens-context';
 
@@ -9,19 +12,32 @@ import type { Engine } from './lens-context';
  * needs: one model shared by every view, and builds started through the same runner `rbl build`
  * uses, so the editor and the CLI record the same invocations in the same store.
  */
-export function createEngine(): Engine {
-  const model = new BuildModel();
+export function createEngine(workspaceRoots: () => string[]): Engine {
+  const live = new BuildModel();
+  const model = new HistoryModelView(live, () => storedSummaries(workspaceRoots()));
   return {
     model,
-    launcher: new RunnerLauncher(model),
+    launcher: new RunnerLauncher(live),
     clearHistory: () => {
-      for (const invocation of model.invocations()) {
-        if (invocation.state !== 'running') model.forget(invocation.id);
+      model.hideStored();
+      for (const invocation of live.invocations()) {
+        if (invocation.state !== 'running') live.forget(invocation.id);
       }
-      model.flush();
+      live.flush();
       return Promise.resolve();
     },
   };
+}
+
+/** The invocations each workspace's history store kept (`<workspace>/.rbl/history`). */
+function storedSummaries(roots: readonly string[]): InvocationSummary[] {
+  return roots.flatMap((root) => {
+    const store = HistoryStore.forWorkspace(root);
+    return store
+      .list()
+      .map((stored) => asInvocationSummary(store.summary(stored.id)))
+      .filter((s): s is InvocationSummary => s !== null);
+  });
 }
 
 class RunnerLauncher implements BuildLauncher {

@@ -63,7 +63,8 @@ export class LensContext implements vscode.Disposable {
       this.treeView,
       this.settings.onDidChange(() => this.tree.refreshAll()),
     );
-    this.statusBar.update();
+    // No statusBar.update() here: it would read the history store on activation. The item
+    // appears with the first build of this window; past builds are in the tree.
   }
 
   async clearHistory(): Promise<void> {

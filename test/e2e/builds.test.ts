@@ -85,6 +85,7 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
         return label !== null &&
           label.includes(`bazel ${command} ${pattern}`) &&
           !label.includes('sync~spin') &&
+          !label.includes('locations pending') &&
           /passed|failed/.test(label)
           ? label
           : null;
@@ -226,5 +227,26 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
       rows.some((r) => /\/\/tests:fail_test.*\(Failed\)/.test(r)),
       rows.join('\n'),
     );
+  });
+
+  it('keeps the builds across a reload of the window (read back from the history store)', async function () {
+    if (workbench === undefined || browser === undefined || server === undefined) this.skip();
+    await workbench.close();
+    // A new page load is a new extension host: nothing survives but what was stored.
+    workbench = await Workbench.open(browser, server, workspace.dir, extensionDir());
+    const wb = workbench;
+    await wb.openViewContainer('Remote Build Lens');
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.treeRows(CONTAINER);
+        return all.some((r) => r.startsWith('build //gen:all //cc:all') && r.includes('passed'))
+          ? all
+          : null;
+      },
+      { timeoutMs: 30_000, what: 'the stored invocations in the tree' },
+    );
+    assert.ok(rows.some((r) => r.startsWith('build //fail:broken') && r.includes('failed')));
+    assert.equal(await wb.statusItemText(STATUS_ITEM), null, 'no build ran in this window yet');
+    await wb.screenshot('tree-after-reload');
   });
 });

@@ -108,8 +108,10 @@ export class Workbench {
       .waitFor({ state: 'visible' });
     const input = this.page.locator('.quick-input-widget input[type="text"]');
     await input.fill(text);
+    // The list is refreshed by the extension as the value changes: wait until the focused row
+    // (the one Enter accepts) is the typed one, not a row of the list before the refresh.
     await this.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: text })
+      .locator('.quick-input-widget .monaco-list-row.focused', { hasText: text })
       .first()
       .waitFor({ state: 'visible' });
     await this.page.keyboard.press('Enter');

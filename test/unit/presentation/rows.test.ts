@@ -54,6 +54,12 @@ describe('presentation: tree rows of replayed Bazel 4.2.3 builds', () => {
     const before = actionRow(genrule);
     assert.match(before.description, /location pending/);
     assert.equal(before.icon.icon, 'loading~spin');
+    const invocation = model.invocation(id);
+    assert.ok(invocation);
+    assert.match(
+      invocationRow(invocation, model.actions(id), 0).description,
+      /\d+ actions · locations pending$/,
+    );
     assert.match(before.tooltip.join('\n'), /Runner: not known yet/);
     replayed.joinLog();
     const after = actionRow(model.action(id, genrule.id) ?? genrule);
