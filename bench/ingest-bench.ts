@@ -11,7 +11,7 @@ import { build_event_stream } from '../src/gen/protos';
 import { BuildModel } from '../src/model/build-model';
 import { generateBepStream } from './bep-generate';
 import { LineChild } from './child-lines';
-import { medianInterval, ratioInterval, round, type Interval } from './stats';
+import { median, medianInterval, ratioInterval, round, type Interval } from './stats';
 
 export interface IngestOptions {
   events: number;
@@ -31,6 +31,11 @@ export interface IngestFigures {
   complete: boolean;
   /** The same streams into the sink with nobody applying them to the model: the model's share. */
   sinkOnlyEventsPerSec: number;
+  /**
+   * CPU microseconds per event in the sink's process (less disturbed by a loaded machine than
+   * wall time): end to end, sink only, and the decode-only loop.
+   */
+  cpuMicrosPerEvent: { endToEnd: number; sinkOnly: number; decodeOnly: number };
   /** Decode plus the JSON-shape conversion the sink does (decodeBepEvent): where time goes. */
   decodeToObjectEventsPerSec: number;
   endToEndMs: number[];
@@ -41,6 +46,8 @@ export interface IngestFigures {
 interface StreamRun {
   ms: number;
   held: number;
+  /** CPU time of this (the sink's) process per event held, in microseconds. */
+  cpuMicrosPerEvent: number;
 }
 
 const ID_PREFIX = '00000000-0000-4000-8000-';
@@ -75,6 +82,11 @@ async function streamOnce(
   client.send(`go ${invocationId}`);
   await client.next(/^sending$/);
   const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const cpuPerEvent = (): number => {
+    const cpu = process.cpuUsage(cpuStart);
+    return (cpu.user + cpu.system) / Math.max(1, held);
+  };
   let timer: NodeJS.Timeout | undefined;
   const limited = new Promise<'limit'>((resolve) => {
     timer = setTimeout(() => resolve('limit'), limitMs);
@@ -84,7 +96,7 @@ async function streamOnce(
   sub?.dispose();
   if (outcome === 'limit') {
     model.dispose();
-    return { ms: limitMs, held };
+    return { ms: limitMs, held, cpuMicrosPerEvent: cpuPerEvent() };
   }
   const status = JSON.parse(await client.next(/^\{/)) as {
     acks: number;
@@ -102,7 +114,7 @@ async function streamOnce(
       throw new Error(`ingest: the model holds ${actions} actions, expected ${stream.actions}`);
   }
   model.dispose();
-  return { ms: Number(finishedAt - started) / 1e6, held };
+  return { ms: Number(finishedAt - started) / 1e6, held, cpuMicrosPerEvent: cpuPerEvent() };
 }
 
 function decodeOnlyMs(events: readonly Uint8Array[]): number {
@@ -144,6 +156,7 @@ export async function runIngestBench(
     const endToEnd: StreamRun[] = [];
     const sinkOnly: StreamRun[] = [];
     const decodeOnly: number[] = [];
+    let decodeCpuMicros = 0;
     let complete = true;
     let run = 0;
     /** A streamed run; one stopped at the limit leaves its client mid-stream: start a new one. */
@@ -165,7 +178,12 @@ export async function runIngestBench(
       const sides = ['decode', 'sink', 'model'];
       for (let i = 0; i < round % 3; i++) sides.push(sides.shift() as string);
       for (const side of sides) {
-        if (side === 'decode') decodeOnly.push(decodeOnlyMs(stream.events));
+        if (side === 'decode') {
+          const cpu = process.cpuUsage();
+          decodeOnly.push(decodeOnlyMs(stream.events));
+          const used = process.cpuUsage(cpu);
+          decodeCpuMicros += used.user + used.system;
+        }
         // After a run hit the limit, more would only spend the budget the same way.
         // Sink-only is a diagnostic (the model's share of the time): one sample is enough.
         else if (side === 'sink' && sinkOnly.length === 0) sinkOnly.push(await streamed(false));
@@ -199,6 +217,11 @@ export async function runIngestBench(
       },
       complete,
       sinkOnlyEventsPerSec: Math.round(rate(medianInterval(sinkMs).median)),
+      cpuMicrosPerEvent: {
+        endToEnd: round(median(endToEnd.map((r) => r.cpuMicrosPerEvent)), 1),
+        sinkOnly: round(median(sinkOnly.map((r) => r.cpuMicrosPerEvent)), 1),
+        decodeOnly: round(decodeCpuMicros / (decodeOnly.length * options.events), 1),
+      },
       decodeToObjectEventsPerSec: Math.round(rate(toObject.median)),
       endToEndMs: e2eMs.map(Math.round),
       sinkOnlyMs: sinkMs.map(Math.round),

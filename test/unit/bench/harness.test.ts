@@ -87,6 +87,8 @@ describe('bench harness', function () {
     assert.equal(f.sinkOnlyMs.length, 1);
     assert.ok(f.eventsPerSec > 0 && f.decodeOnlyEventsPerSec > 0 && f.sinkOnlyEventsPerSec > 0);
     assert.ok(f.ratio.median > 0);
+    const cpu = f.cpuMicrosPerEvent;
+    assert.ok(cpu.endToEnd > 0 && cpu.sinkOnly > 0 && cpu.decodeOnly > 0, JSON.stringify(cpu));
   });
 
   it('ingest: a run past its time limit reports the rate so far, marked incomplete', async () => {
