@@ -16,7 +16,7 @@ export interface RemoteBuildLensApi {
  */
 export function activate(extensionContext: vscode.ExtensionContext): RemoteBuildLensApi {
   const started = performance.now();
-  const context = new LensContext(createEngine(workspaceRoots));
+  const context = new LensContext(createEngine(workspaceRoots), workspaceRoots);
   extensionContext.subscriptions.push(context, ...registerCommands(context));
   return { context, activationMs: performance.now() - started };
 }

@@ -40,7 +40,11 @@ export class BuildSession implements vscode.Disposable {
   }
 
   /** Starts a build and resolves with its exit code once Bazel has exited. */
-  async run(request: BuildRequest): Promise<number | undefined> {
+  async run(
+    request: BuildRequest,
+    /** Also receives the console, e.g. a task's terminal. */
+    alsoConsole?: (chunk: string) => void,
+  ): Promise<number | undefined> {
     if (this.running !== undefined) {
       void vscode.window.showWarningMessage(
         'Remote Build Lens: a build is already running; cancel it first.',
@@ -54,7 +58,10 @@ export class BuildSession implements vscode.Disposable {
     this.problems.clear();
     this.console = '';
     try {
-      this.running = await this.launcher.start(request, (chunk) => this.onConsole(chunk));
+      this.running = await this.launcher.start(request, (chunk) => {
+        this.onConsole(chunk);
+        alsoConsole?.(chunk);
+      });
     } catch (err) {
       this.output.note(`could not start Bazel: ${errorMessage(err)}`);
       void vscode.window.showErrorMessage(`Remote Build Lens: ${errorMessage(err)}`);

@@ -8,6 +8,7 @@ import { BuildProblems } from './problems';
 import { Settings } from './settings';
 import { BuildStatusBar } from './status-bar';
 import { TargetCatalogue } from './target-catalogue';
+import { BuildTaskProvider, TASK_TYPE } from './task-provider';
 import { BuildTestExplorer } from './test-explorer';
 
 /** The id of the Builds tree in package.json (`<id>.focus` is VS Code's own command). */
@@ -38,7 +39,10 @@ export class LensContext implements vscode.Disposable {
   readonly testExplorer: BuildTestExplorer;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly engine: Engine) {
+  constructor(
+    private readonly engine: Engine,
+    roots: () => string[],
+  ) {
     this.model = engine.model;
     this.tree = new BuildsTreeProvider(this.model, () => this.settings.snapshot().historySize);
     this.statusBar = new BuildStatusBar(this.model);
@@ -62,6 +66,10 @@ export class LensContext implements vscode.Disposable {
       this.testExplorer,
       this.treeView,
       this.settings.onDidChange(() => this.tree.refreshAll()),
+      vscode.tasks.registerTaskProvider(
+        TASK_TYPE,
+        new BuildTaskProvider(this.session, this.settings, roots),
+      ),
     );
     // No statusBar.update() here: it would read the history store on activation. The item
     // appears with the first build of this window; past builds are in the tree.
