@@ -5,12 +5,16 @@ const BuildEvent = build_event_stream.BuildEvent;
 
 /** The JSON-mapping shape of a decoded binary event (see types.ts). */
 export function bepEventFromMessage(message: build_event_stream.BuildEvent): BepEvent {
-  return BuildEvent.toObject(message, {
+  const event = BuildEvent.toObject(message, {
     longs: String,
     enums: String,
     bytes: String,
     json: true,
   }) as BepEvent;
+  // A record without an id (damaged, or an all-default event) still has an object there, as
+  // the JSON decoder gives it: BepEvent.id is not optional and readers index into it.
+  if (event.id === undefined) event.id = {};
+  return event;
 }
 
 /** Decodes one serialized `build_event_stream.BuildEvent` (throws on malformed bytes). */

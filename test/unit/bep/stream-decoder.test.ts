@@ -113,6 +113,13 @@ describe('BEP stream decoders', () => {
     assert.deepEqual(events, [{ id: {} }]);
   });
 
+  it('gives a binary record without an id an empty id, as the JSON decoder does', () => {
+    const decoder = new BepStreamDecoder('x');
+    const events = decoder.push(Buffer.from([0x00]));
+    decoder.finish();
+    assert.deepEqual(events, [{ id: {} }]);
+  });
+
   it('rejects JSON that is not an event object, at its offset', () => {
     for (const [text, offset] of [
       ['{"id":{"started":{}}}\n[1]\n', 22],
