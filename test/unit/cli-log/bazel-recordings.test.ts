@@ -5,20 +5,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readLog } from '../../../src/logs';
+import { parseProcessesLine } from '../../helpers/processes-line';
 import { bazelScenarios, rblLogJson, type LogJson } from './shared-fixtures';
-
-/** `INFO: 27 processes: 14 internal, 13 linux-sandbox.` → total and runner counts. */
-function parseProcesses(text: string): { total: number; byRunner: Map<string, number> } {
-  const m = /INFO: (\d+) process(?:es)?(?:: (.*?))?\.?\s*$/m.exec(text);
-  assert.ok(m, `no processes line in ${JSON.stringify(text)}`);
-  const byRunner = new Map<string, number>();
-  for (const item of (m[2] ?? '').split(', ').filter(Boolean)) {
-    const parts = /^(\d+) (.+)$/.exec(item.trim());
-    assert.ok(parts, `unexpected item ${item}`);
-    byRunner.set(parts[2], Number(parts[1]));
-  }
-  return { total: Number(m[1]), byRunner };
-}
 
 describe('rbl log on the Bazel 4.2.3 recordings', () => {
   for (const dir of bazelScenarios()) {
@@ -82,7 +70,8 @@ describe('rbl log on the Bazel 4.2.3 recordings', () => {
       });
 
       it("matches Bazel's processes line, runner by runner", async () => {
-        const processes = parseProcesses(fs.readFileSync(file('processes.txt'), 'utf8'));
+        const processes = parseProcessesLine(fs.readFileSync(file('processes.txt'), 'utf8'));
+        assert.ok(processes, 'no processes line');
         const bep = await readLog(file('bep.json'));
         const actions = bep.bepEvents.filter((e) => e.id.actionCompleted);
         assert.equal(actions.length, processes.total, 'N = ActionExecuted events');
@@ -104,10 +93,10 @@ describe('rbl log on the Bazel 4.2.3 recordings', () => {
         }
         let counted = 0;
         for (const [runner, n] of tally) {
-          assert.equal(n, processes.byRunner.get(runner), `runner ${runner}`);
+          assert.equal(n, processes.byRunner[runner], `runner ${runner}`);
           counted += n;
         }
-        for (const [runner, n] of processes.byRunner) {
+        for (const [runner, n] of Object.entries(processes.byRunner)) {
           if (!tally.has(runner))
             assert.equal(n, processes.total - counted, `${runner} is the remainder`);
         }
