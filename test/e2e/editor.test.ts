@@ -2,7 +2,7 @@
 // start serves the extension-host tests and the UI cases; the VSIX case gets its own server
 // because it needs an extensions dir with the packaged extension installed.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,11 +27,12 @@ function extensionDir(): string {
 /** Packages the extension with the project's own script (`npm run package`, @vscode/vsce). */
 function packageVsix(): string {
   const root = repoRoot();
-  execFileSync('npm', ['run', '--silent', 'package'], {
+  const run = spawnSync('npm', ['run', '--silent', 'package'], {
     cwd: root,
-    stdio: 'ignore',
+    encoding: 'utf8',
     timeout: 120_000,
   });
+  assert.equal(run.status, 0, `npm run package failed:\n${run.stdout}\n${run.stderr}`);
   const vsix = path.join(root, 'remote-build-lens.vsix');
   assert.ok(fs.existsSync(vsix), `npm run package did not write ${vsix}`);
   return vsix;
