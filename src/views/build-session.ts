@@ -29,6 +29,8 @@ export class BuildSession implements vscode.Disposable {
     private readonly output: BuildOutput,
     private readonly statusBar: BuildStatusBar,
     private readonly problems: BuildProblems,
+    /** Runs before Bazel starts, e.g. to stop background queries that hold Bazel's lock. */
+    private readonly beforeBuild: () => void = () => undefined,
   ) {}
 
   get isBuilding(): boolean {
@@ -57,6 +59,7 @@ export class BuildSession implements vscode.Disposable {
     this.statusBar.setProgress(null);
     this.problems.clear();
     this.console = '';
+    this.beforeBuild();
     try {
       this.running = await this.launcher.start(request, (chunk) => {
         this.onConsole(chunk);

@@ -117,13 +117,18 @@ async function pickTargets(
   pick.title = kind === 'test' ? 'Test which targets?' : 'Build which targets?';
   pick.placeholder = 'Type a label or pattern (e.g. //... or //pkg:target), or pick from the list';
   pick.canSelectMany = false;
-  const known = ctx.targets.labels(workspace, kind);
+  let known = ctx.targets.labels(workspace, kind);
   const items = (typed: string): vscode.QuickPickItem[] => [
     ...(typed.trim() === '' ? [] : [{ label: typed.trim(), description: 'as typed' }]),
     { label: '//...', description: kind === 'test' ? 'every test' : 'everything' },
     ...known.filter((l) => l !== typed.trim()).map((label) => ({ label })),
   ];
   pick.items = items('');
+  // The background query may finish while the picker is open: offer its labels at once.
+  void ctx.targets.refresh(workspace, kind).then(() => {
+    known = ctx.targets.labels(workspace, kind);
+    pick.items = items(pick.value);
+  });
   return new Promise((resolve) => {
     pick.onDidChangeValue((value) => (pick.items = items(value)));
     pick.onDidAccept(() => {

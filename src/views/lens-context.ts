@@ -46,7 +46,13 @@ export class LensContext implements vscode.Disposable {
     this.model = engine.model;
     this.tree = new BuildsTreeProvider(this.model, () => this.settings.snapshot().historySize);
     this.statusBar = new BuildStatusBar(this.model);
-    this.session = new BuildSession(engine.launcher, this.output, this.statusBar, this.problems);
+    this.session = new BuildSession(
+      engine.launcher,
+      this.output,
+      this.statusBar,
+      this.problems,
+      () => this.targets.interruptQueries(),
+    );
     this.testExplorer = new BuildTestExplorer(this.model, async (labels) =>
       vscode.commands.executeCommand('remoteBuildLens.test', { targets: labels }),
     );

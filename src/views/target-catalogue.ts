@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 
 /** Which targets a picker offers: everything buildable, or only tests. */
 export type TargetKind = 'build' | 'test';
@@ -20,6 +20,7 @@ export class TargetCatalogue {
   private readonly cache = new Map<string, string[]>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  private readonly queries = new Set<ChildProcess>();
 
   constructor(private readonly bazelPath: () => string) {}
 
@@ -43,16 +44,25 @@ export class TargetCatalogue {
     return done;
   }
 
+  /**
+   * Stops running queries: called when the user starts a build, so that a query that got
+   * Bazel's lock first never makes the build wait. They are asked again later.
+   */
+  interruptQueries(): void {
+    for (const child of this.queries) child.kill('SIGINT');
+  }
+
   dispose(): void {
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
+    this.interruptQueries();
   }
 
   /** The labels, or null when Bazel was busy or the query failed (never throws). */
   private query(workspace: string, kind: TargetKind): Promise<string[] | null> {
     const args = ['--noblock_for_lock', 'query', QUERIES[kind], '--output=label', '--keep_going'];
     return new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         this.bazelPath() || 'bazel',
         args,
         { cwd: workspace, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
@@ -61,10 +71,12 @@ export class TargetCatalogue {
             .split('\n')
             .map((l) => l.trim())
             .filter((l) => l.startsWith('//') || l.startsWith('@'));
+          this.queries.delete(child);
           // --keep_going exits 3 with a partial result, which is still worth offering.
           resolve(error !== null && labels.length === 0 ? null : labels.sort());
         },
       );
+      this.queries.add(child);
     });
   }
 

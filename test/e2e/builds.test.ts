@@ -140,6 +140,34 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
     );
   });
 
+  it('offers the workspace targets from a background bazel query in the Build picker', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await wb.runCommand('Remote Build Lens: Build…');
+    await wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Build which targets?' })
+      .waitFor({ state: 'visible' });
+    const labels = await pollUntil(
+      async () => {
+        const rows = await wb.page
+          .locator('.quick-input-widget .monaco-list-row')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+        return rows.some((r) => r.startsWith('//cc:hello')) ? rows : null;
+      },
+      { timeoutMs: 120_000, what: 'query results in the target picker' },
+    );
+    await wb.page.keyboard.press('Escape');
+    assert.ok(
+      labels.some((r) => r.startsWith('//gen:step1')),
+      labels.join('\n'),
+    );
+    // bazel query lists manual targets too (only the build's //... leaves them out).
+    assert.ok(
+      labels.some((r) => r.startsWith('//fail:broken')),
+      labels.join('\n'),
+    );
+  });
+
   it('shows disk-cache hits beside local actions after a clean rebuild', async function () {
     if (workbench === undefined) this.skip();
     const wb = workbench;
