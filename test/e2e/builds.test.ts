@@ -216,6 +216,15 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
       { timeoutMs: 30_000, what: 'a Problems entry for //fail:broken' },
     );
     await wb.screenshot('problems-after-failing-build');
+    // Opening the entry goes to the BUILD file that declares the failing target.
+    await wb
+      .container('workbench.panel.markers')
+      .locator('.monaco-list-row', { hasText: '//fail:broken' })
+      .first()
+      .click();
+    await wb.page
+      .locator('.tabs-container .tab.active[aria-label^="BUILD"]')
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const buildFileLine =
       fs
         .readFileSync(path.join(workspace.dir, 'fail', 'BUILD'), 'utf8')

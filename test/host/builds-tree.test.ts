@@ -85,6 +85,25 @@ describe('Builds tree over the real model (extension host)', () => {
     for (const item of failed) assert.equal(iconOf(item).id, 'error');
   });
 
+  it('shows only failed actions when the filter asks, and everything again after', async () => {
+    await replayInto(model, '07-failing-build', 'failing');
+    const [root] = tree.getChildren();
+    const shown = (): string[] =>
+      tree
+        .getChildren(root)
+        .flatMap((t) => (t.kind === 'target' ? tree.getChildren(t) : [t]))
+        .map((n) => String(tree.getTreeItem(n).contextValue));
+    tree.setFilter('failures');
+    const failures = shown();
+    assert.ok(failures.length > 0);
+    assert.ok(
+      failures.every((c) => c.startsWith('rbl.action.failed')),
+      failures.join(', '),
+    );
+    tree.setFilter('all');
+    assert.ok(shown().length > failures.length);
+  });
+
   it('refreshes only changed nodes, at most about 10 times a second, under a fast event stream', async () => {
     const dir = path.join(fixturesDir(), '01-clean-build');
     const bep = await readBepFile(path.join(dir, 'bep.json'));
