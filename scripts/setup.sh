@@ -48,7 +48,7 @@ fi
 
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   log 'installing npm packages (npm ci)'
-  npm ci --no-audit --no-fund >&2
+  npm ci --no-audit --no-fund --loglevel=warn >&2
 fi
 
 log 'building'
