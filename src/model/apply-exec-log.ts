@@ -104,7 +104,7 @@ export function applyExecLog(
       own.map((s) => toActionSpawn(s, ctx)),
     );
     const message = own[0]?.progressMessage;
-    if (message) record.progressMessages.set(action.id, message);
+    if (message) record.setProgressMessage(action.id, message);
     for (const s of own) counted.push({ runner: s.runner, actionSucceeded: action.success });
     recorder(action.id, false);
   }
@@ -113,8 +113,8 @@ export function applyExecLog(
     if (!spawn) continue;
     const action = orphanAction(record, spawn);
     fillFromSpawns(action, [toActionSpawn(spawn, ctx)]);
-    if (spawn.progressMessage) record.progressMessages.set(action.id, spawn.progressMessage);
-    record.actions.set(action.id, action);
+    if (spawn.progressMessage) record.setProgressMessage(action.id, spawn.progressMessage);
+    record.putAction(action);
     counted.push({ runner: spawn.runner, actionSucceeded: action.success });
     recorder(action.id, true);
   }

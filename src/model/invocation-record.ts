@@ -5,7 +5,9 @@
 import type { BepEvent, BepFile } from '../bep/types';
 import { eventKind, timestampMs } from '../bep/types';
 import { ActionOutputParser, type OutputBlock } from './action-output';
+import { StringPool } from './intern';
 import { canonicalOptions } from './options';
+import { PendingOutput } from './pending-output';
 import { parseProcessesLine } from './processes';
 import { applyTestResult, applyTestSummary, locateTestAction } from './test-results';
 import type { Action, BazelProcessesLine, Invocation, Target, Test } from './types';
@@ -59,8 +61,21 @@ export class InvocationRecord {
   executedActions = 0;
   /** The stream delivered its last event (`lastMessage`). */
   complete = false;
-  readonly pendingOutput: OutputBlock[] = [];
+  private readonly pending = new PendingOutput();
   private readonly output = new ActionOutputParser();
+  /** Labels, mnemonics and configuration ids repeat across thousands of actions: one copy each. */
+  private readonly strings = new StringPool();
+  /**
+   * Which action owns a block, found without scanning every action (that made ingestion
+   * quadratic): the first non-test-runner action per label, and the first joined action per
+   * progress message, both in the actions map's order. Rebuilt when an action is replaced by
+   * one that changes them, or when the actions map was changed from outside.
+   */
+  private readonly actionByLabel = new Map<string, Action>();
+  private readonly actionByMessage = new Map<string, Action>();
+  private labelIndexValid = true;
+  private messageIndexValid = true;
+  private indexedActions = 0;
 
   constructor(
     readonly invocation: Invocation,
@@ -168,14 +183,16 @@ export class InvocationRecord {
     const start = timestampMs(a.startTime);
     const end = timestampMs(a.endTime);
     const existing = this.actions.get(id);
+    const label = idc.label ?? a.label ?? null;
+    const configuration = idc.configuration?.id ?? a.configuration?.id ?? null;
     const action: Action = {
       id,
       invocationId: this.id,
-      label: idc.label ?? a.label ?? null,
-      mnemonic: a.type ?? '',
+      label: label === null ? null : this.strings.intern(label),
+      mnemonic: this.strings.intern(a.type ?? ''),
       outputs: primaryOutput ? [primaryOutput] : [],
       primaryOutput,
-      configuration: idc.configuration?.id ?? a.configuration?.id ?? null,
+      configuration: configuration === null ? null : this.strings.intern(configuration),
       runner: null,
       location: null,
       locationReason: null,
@@ -189,10 +206,31 @@ export class InvocationRecord {
       failureMessage: a.failureDetail?.message ?? null,
       spawns: [],
     };
-    this.actions.set(id, action);
+    this.putAction(action, existing);
     locateTestAction(this, action);
     this.changes.action(this.id, id, existing === undefined);
-    this.attachOutput();
+    this.pending.offer(action.label, (block) => this.attachBlock(block));
+  }
+
+  /** Adds or replaces an action, keeping the owner indexes right. */
+  putAction(action: Action, existing = this.actions.get(action.id)): void {
+    this.actions.set(action.id, action);
+    if (existing === undefined) {
+      this.indexedActions++;
+      this.indexAction(action);
+      return;
+    }
+    const sameKey = existing.label === action.label && existing.mnemonic === action.mnemonic;
+    const indexed = existing.label !== null && this.actionByLabel.get(existing.label) === existing;
+    if (!sameKey) this.labelIndexValid = false;
+    else if (indexed && existing.label !== null) this.actionByLabel.set(existing.label, action);
+    if (existing.spawns.length > 0 || action.spawns.length > 0) this.messageIndexValid = false;
+  }
+
+  /** Records the progress message of an action's joined spawns (4.2.3 logs carry them). */
+  setProgressMessage(actionId: string, message: string): void {
+    this.progressMessages.set(actionId, message);
+    this.messageIndexValid = false;
   }
 
   private progress(stdout: string, stderr: string): void {
@@ -201,8 +239,8 @@ export class InvocationRecord {
       this.invocation.processes.bazel = line;
       this.touch();
     }
-    this.pendingOutput.push(...this.output.stderr(stderr), ...this.output.stdout(stdout));
-    this.attachOutput();
+    this.takeBlocks(this.output.stderr(stderr));
+    this.takeBlocks(this.output.stdout(stdout));
   }
 
   private finished(event: BepEvent): void {
@@ -253,36 +291,76 @@ export class InvocationRecord {
   }
 
   private flushOutput(): void {
-    this.pendingOutput.push(...this.output.flush());
-    this.attachOutput();
+    this.takeBlocks(this.output.flush());
   }
 
-  /** Gives each output block to the action it names; keeps the rest for the log join. */
+  /** Attaches new blocks to their actions; the rest wait for their action or the log join. */
+  private takeBlocks(blocks: OutputBlock[]): void {
+    for (const block of blocks) if (!this.attachBlock(block)) this.pending.add(block);
+  }
+
+  /** Console blocks no action has claimed yet, oldest first (they wait for the log join). */
+  get pendingOutput(): OutputBlock[] {
+    return this.pending.blocks();
+  }
+
+  /** Blocks that waited past the bound without an owner: still the invocation's output. */
+  get unattributedOutput(): readonly OutputBlock[] {
+    return this.pending.unattributed;
+  }
+
+  /** Offers every waiting block again (after the log join changed the actions' spawns). */
   attachOutput(): void {
-    for (let i = 0; i < this.pendingOutput.length;) {
-      const block = this.pendingOutput[i];
-      const action = block ? this.ownerOfOutput(block) : undefined;
-      if (!block || !action) {
-        i++;
-        continue;
-      }
-      action[block.stream] += block.text;
-      this.changes.action(this.id, action.id, false);
-      this.pendingOutput.splice(i, 1);
-    }
+    this.messageIndexValid = false;
+    this.pending.offer(undefined, (block) => this.attachBlock(block));
   }
 
+  private attachBlock(block: OutputBlock): boolean {
+    const action = this.ownerOfOutput(block);
+    if (!action) return false;
+    action[block.stream] += block.text;
+    this.changes.action(this.id, action.id, false);
+    return true;
+  }
+
+  /** The first joined action with the block's message, else the first by label (not a test run). */
   private ownerOfOutput(block: OutputBlock): Action | undefined {
-    let candidate: Action | undefined;
-    for (const action of this.actions.values()) {
-      if (action.spawns.length > 0 && this.progressMessages.get(action.id) === block.message)
-        return action;
-      if (block.label !== null && action.label === block.label && action.mnemonic !== 'TestRunner')
-        candidate ??= action;
-    }
-    return candidate;
+    this.refreshIndexes();
+    const byMessage = this.actionByMessage.get(block.message);
+    if (byMessage) return byMessage;
+    return block.label === null ? undefined : this.actionByLabel.get(block.label);
   }
 
-  /** Progress messages of the joined spawns, per action id (4.2.3 logs carry them). */
+  private indexAction(action: Action): void {
+    if (action.label !== null && action.mnemonic !== 'TestRunner' && this.labelIndexValid) {
+      if (!this.actionByLabel.has(action.label)) this.actionByLabel.set(action.label, action);
+    }
+    if (action.spawns.length > 0) this.messageIndexValid = false;
+  }
+
+  private refreshIndexes(): void {
+    if (this.indexedActions !== this.actions.size) {
+      this.labelIndexValid = false;
+      this.messageIndexValid = false;
+    }
+    if (this.labelIndexValid && this.messageIndexValid) return;
+    const labels = !this.labelIndexValid;
+    const messages = !this.messageIndexValid;
+    if (labels) this.actionByLabel.clear();
+    if (messages) this.actionByMessage.clear();
+    for (const action of this.actions.values()) {
+      if (labels && action.label !== null && action.mnemonic !== 'TestRunner') {
+        if (!this.actionByLabel.has(action.label)) this.actionByLabel.set(action.label, action);
+      }
+      const message = messages ? this.progressMessages.get(action.id) : undefined;
+      if (message !== undefined && action.spawns.length > 0 && !this.actionByMessage.has(message))
+        this.actionByMessage.set(message, action);
+    }
+    this.indexedActions = this.actions.size;
+    this.labelIndexValid = true;
+    this.messageIndexValid = true;
+  }
+
+  /** Progress messages of the joined spawns, per action id: use setProgressMessage to change. */
   readonly progressMessages = new Map<string, string>();
 }
