@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Limiter } from './limiter';
+import { repoRoot } from './paths';
 import { pollUntil } from './poll-until';
 
 /** How a Bazel command line is run through another program, e.g. `rbl build --json -- ...`. */
@@ -74,22 +75,6 @@ export interface Workspace {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const GATE_TIMEOUT_SECS = 120;
 const SHUTDOWN_TIMEOUT_MS = 60_000;
-
-/** The repository root: the first ancestor of this file or of the cwd holding the example. */
-export function repoRoot(): string {
-  const starts = [process.env.RBL_REPO_ROOT, __dirname, process.cwd()].filter(
-    (s): s is string => !!s,
-  );
-  for (const start of starts) {
-    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'examples', 'workspace', 'WORKSPACE'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error(
-    `cannot find the repository root (a folder with examples/workspace/WORKSPACE) above ${starts.join(' or ')}; set RBL_REPO_ROOT`,
-  );
-}
 
 export function exampleWorkspaceDir(): string {
   return path.join(repoRoot(), 'examples', 'workspace');

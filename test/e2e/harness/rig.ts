@@ -4,6 +4,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { repoRoot } from '../../helpers/paths';
+
+// The e2e tests take the repository root from here, with the rest of the rig.
+export { repoRoot };
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
@@ -54,24 +58,6 @@ export function requireRig(context: Mocha.Context): Rig {
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`SKIPPED: ${message}`);
   context.skip();
-}
-
-/** The repository root: RBL_REPO_ROOT, else the nearest folder up with our package.json. */
-export function repoRoot(): string {
-  if (process.env.RBL_REPO_ROOT) return path.resolve(process.env.RBL_REPO_ROOT);
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      const manifest = path.join(dir, 'package.json');
-      if (
-        fs.existsSync(manifest) &&
-        fs.readFileSync(manifest, 'utf8').includes('"remote-build-lens"')
-      ) {
-        return dir;
-      }
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('cannot find the repository root: set RBL_REPO_ROOT');
 }
 
 /** Where screenshots and logs of the e2e suite go. */

@@ -2,29 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-
-/** The project root: the nearest folder above us (or the cwd) with our package.json. */
-function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let d = start; d !== path.dirname(d); d = path.dirname(d)) {
-      const pkg = path.join(d, 'package.json');
-      if (fs.existsSync(pkg) && fs.readFileSync(pkg, 'utf8').includes('"remote-build-lens"'))
-        return d;
-    }
-  }
-  return process.cwd();
-}
+import { sharedDir } from '../../helpers/paths';
 
 /** ../shared/corpus, or a loud failure naming what is missing (never a silent skip). */
 export function corpusDir(): string {
-  const candidates = [path.resolve(repoRoot(), '..', 'shared', 'corpus')];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) {
-    throw new Error(
-      `the shared corpus is missing (looked in ${candidates.join(', ')}); these tests need ../shared/corpus`,
-    );
-  }
-  return found;
+  return sharedDir('corpus');
 }
 
 export function corpusFiles(kind: 'bazelrc' | 'pants' | 'buckconfig'): string[] {

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { explainSpawns } from '../../../src/explain/explain';
 import { readSpawnsForExplain } from '../../../src/explain/read';
 import type { RootCause } from '../../../src/explain/types';
+import { sharedDir } from '../../helpers/paths';
 
 /**
  * The compact execution log pairs of BuildBuddy's `bb explain` tests (Bazel 7.3.1, 8.0.0,
@@ -252,26 +253,8 @@ const ROWS: Row[] = [
   },
 ];
 
-/** The repository root: the first ancestor of this file or of the cwd holding package.json. */
-function repoRoot(): string {
-  for (const start of [process.env.RBL_REPO_ROOT, __dirname, process.cwd()]) {
-    if (!start) continue;
-    for (let dir = path.resolve(start); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src')))
-        return dir;
-    }
-  }
-  return process.cwd();
-}
-
-const sharedDir = path.resolve(repoRoot(), '..', 'shared');
-const pairsDir = path.join(
-  sharedDir,
-  'fixtures',
-  'external',
-  'buildbuddy',
-  'compact-execlog-pairs',
-);
+/** The pairs folder in ../shared; fails loudly, naming the folder, when it is absent. */
+const pairsDir = () => sharedDir('fixtures', 'external', 'buildbuddy', 'compact-execlog-pairs');
 
 function cfg(p: string): string {
   return p.replace(/^bazel-out\/[^/]+\//, 'bazel-out/{cfg}/');
@@ -287,16 +270,11 @@ function describe1(c: RootCause): string {
 }
 
 describe('explain: BuildBuddy compact-log pairs (Bazel 7.3.1 to 8.1.0)', () => {
-  before(() => {
-    assert.ok(
-      existsSync(pairsDir),
-      `the shared fixtures are missing: expected ${pairsDir} (../shared next to the repository)`,
-    );
-  });
+  before(() => pairsDir());
 
   for (const row of ROWS) {
     it(`${row.version} ${row.pair}`, async () => {
-      const dir = path.join(pairsDir, row.version);
+      const dir = path.join(pairsDir(), row.version);
       const oldLog = await readSpawnsForExplain(path.join(dir, `${row.pair}_old.pb.zstd`));
       const newLog = await readSpawnsForExplain(path.join(dir, `${row.pair}_new.pb.zstd`));
       const { actions, rootCauses } = explainSpawns(oldLog, newLog).summary;
@@ -310,8 +288,8 @@ describe('explain: BuildBuddy compact-log pairs (Bazel 7.3.1 to 8.1.0)', () => {
   }
 
   it('covers every pair in the fixtures folder', () => {
-    const onDisk = readdirSync(pairsDir).flatMap((version) =>
-      readdirSync(path.join(pairsDir, version))
+    const onDisk = readdirSync(pairsDir()).flatMap((version) =>
+      readdirSync(path.join(pairsDir(), version))
         .filter((f) => f.endsWith('_old.pb.zstd'))
         .map((f) => `${version} ${f.replace(/_old\.pb\.zstd$/, '')}`),
     );
