@@ -4,39 +4,20 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { BesSink } from '../../src/bes/sink';
 import { BuildModel } from '../../src/model/build-model';
 import { runBuild, type BuildResult } from '../../src/runner/build-session';
 import {
+  armGate,
   createWorkspace,
-  gateArgs,
   requireBazel,
   scrubbedEnv,
   startHeldBuild,
   type Workspace,
 } from '../helpers/bazel';
-import { pollUntil } from '../helpers/poll-until';
+import { textSink } from '../helpers/cli';
 import { rblBuildWrapper } from '../helpers/scenarios';
 import { rblCommand, summaryOf } from './engine-rbl';
-
-function sinkStream(): PassThrough & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new PassThrough();
-  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-/** Arms the gate like the harness's startHeldBuild does, for a build run in this process. */
-function armGate(ws: Workspace): string {
-  fs.rmSync(ws.gateFile, { force: true });
-  fs.rmSync(`${ws.gateFile}.reached`, { force: true });
-  fs.writeFileSync(
-    path.join(ws.dir, 'gate', 'nonce.txt'),
-    `${process.pid}-${Date.now()}-${Math.random()}\n`,
-  );
-  return `${ws.gateFile}.reached`;
-}
 
 describe('engine: held builds (real Bazel)', function () {
   this.timeout(10 * 60_000);
@@ -63,11 +44,11 @@ describe('engine: held builds (real Bazel)', function () {
   });
 
   it('a sink that dies mid-build: besError set, the real result reported, nothing hangs', async () => {
-    const reached = armGate(ws);
+    const gate = armGate(ws);
     let sink: BesSink | null = null;
-    const out = sinkStream();
+    const out = textSink();
     const build = runBuild({
-      argv: ['build', ...gateArgs(ws), '//gate:after_gate'],
+      argv: ['build', ...gate.args, '//gate:after_gate'],
       cwd: ws.dir,
       env: scrubbedEnv(),
       bazel: requireBazel(),
@@ -81,14 +62,11 @@ describe('engine: held builds (real Bazel)', function () {
     });
     let result: BuildResult;
     try {
-      await pollUntil(() => fs.existsSync(reached), {
-        timeoutMs: 180_000,
-        what: 'the gate to be reached',
-      });
+      await gate.reached(180_000);
       assert.ok(sink);
       (sink as BesSink).kill();
     } finally {
-      fs.writeFileSync(ws.gateFile, 'open\n');
+      gate.release();
       result = await build;
     }
     assert.ok(
@@ -104,7 +82,7 @@ describe('engine: held builds (real Bazel)', function () {
 
   it('delivers each finished action to the model within moments of its end (measured)', async () => {
     const model = new BuildModel();
-    const out = sinkStream();
+    const out = textSink();
     fs.writeFileSync(path.join(ws.dir, 'gen', 'input.txt'), `delay probe ${Date.now()}\n`);
     const result = await runBuild({
       argv: ['build', '--action_env=GREETING=delay', '//gen:all', '//env:all'],

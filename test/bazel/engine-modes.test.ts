@@ -2,7 +2,6 @@
 // instead of a port) and forwarding to the user's own --bes_backend.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { runBuild } from '../../src/runner/build-session';
 import type { InvocationSummary } from '../../src/model/types';
 import {
@@ -12,17 +11,11 @@ import {
   scrubbedEnv,
   type Workspace,
 } from '../helpers/bazel';
+import { textSink } from '../helpers/cli';
 import { pollUntil } from '../helpers/poll-until';
 import { parseProcessesLine } from '../helpers/processes-line';
 import { rblBuildWrapper } from '../helpers/scenarios';
 import { rblCommand, summaryOf } from './engine-rbl';
-
-function capture(): PassThrough & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new PassThrough();
-  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 describe('engine: socket-free and forwarding modes (real Bazel)', function () {
   this.timeout(10 * 60_000);
@@ -34,7 +27,7 @@ describe('engine: socket-free and forwarding modes (real Bazel)', function () {
   });
 
   it('socket-free: tails the BEP binary file, same result as over BES', async () => {
-    const out = capture();
+    const out = textSink();
     const result = await runBuild({
       argv: ['build', '--action_env=GREETING=socketfree', '//gen:all', '//env:all'],
       cwd: ws.dir,

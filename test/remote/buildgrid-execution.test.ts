@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { createWorkspace, shutdownWorkspace, type Workspace } from '../helpers/bazel';
 import { startBuildGrid, type RunningBuildGrid } from '../helpers/remote-servers';
-import { rblJson } from './cli-capture';
+import { runRblJson } from '../helpers/cli';
 import { buildRemotely } from './remote-builds';
 
 describe('Bazel with remote execution (BuildGrid and our workers)', function () {
@@ -24,7 +24,7 @@ describe('Bazel with remote execution (BuildGrid and our workers)', function () 
   });
 
   it('rbl remote test reports execution for the instance', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -40,7 +40,7 @@ describe('Bazel with remote execution (BuildGrid and our workers)', function () 
   });
 
   it('rbl remote test passes the instance name through (an unknown one is refused)', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort, startBazelRemote, type RunningBazelRemote } from '../helpers/remote-servers';
 import { makeTestPki, type TestPki } from '../helpers/tls';
-import { rbl, rblJson } from './cli-capture';
+import { runRbl, runRblJson } from '../helpers/cli';
 
 describe('rbl remote test against bazel-remote', function () {
   this.timeout(120_000);
@@ -43,7 +43,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('reports a plain server as a cache with REAPI 2.0..2.3 and SHA256', async () => {
-    const { code, json } = await rblJson(['remote', 'test', '--endpoint', plain.grpcUrl]);
+    const { code, json } = await runRblJson(['remote', 'test', '--endpoint', plain.grpcUrl]);
     assert.equal(code, 0, JSON.stringify(json));
     assert.equal(json.ok, true);
     assert.equal(json.cache, true);
@@ -54,7 +54,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('reports a cache-only server as such when execution is required (exit 1)', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -73,7 +73,7 @@ describe('rbl remote test against bazel-remote', function () {
 
   it('says unavailable for a port nobody listens on', async () => {
     const port = await freePort();
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -87,7 +87,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('succeeds over TLS with the CA that signed the server certificate', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -100,7 +100,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('gives a tls error with a hint for a CA that did not sign the server certificate', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -116,7 +116,7 @@ describe('rbl remote test against bazel-remote', function () {
 
   it('gives a tls error when grpcs:// meets a plain server', async () => {
     const url = plain.grpcUrl.replace('grpc://', 'grpcs://');
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -132,7 +132,7 @@ describe('rbl remote test against bazel-remote', function () {
 
   it('says tls, with grpcs:// as the hint, when grpc:// meets a TLS server', async () => {
     const url = tls.grpcUrl.replace('grpcs://', 'grpc://');
-    const { code, json } = await rblJson(['remote', 'test', '--endpoint', url]);
+    const { code, json } = await runRblJson(['remote', 'test', '--endpoint', url]);
     assert.equal(code, 1);
     const error = json.error as { code: string; hint: string };
     assert.equal(error.code, 'tls');
@@ -140,7 +140,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it("says a port is not gRPC when it is bazel-remote's HTTP port", async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -161,7 +161,7 @@ describe('rbl remote test against bazel-remote', function () {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as net.AddressInfo;
-      const { code, json } = await rblJson([
+      const { code, json } = await runRblJson([
         'remote',
         'test',
         '--endpoint',
@@ -182,7 +182,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('succeeds over mTLS with a client certificate', async () => {
-    const { code, json } = await rblJson(
+    const { code, json } = await runRblJson(
       ['remote', 'test', '--endpoint', mtls.grpcUrl, '--tls-ca', pki.caCert].concat([
         '--tls-cert',
         pki.clientCert,
@@ -195,7 +195,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('says unauthenticated for an mTLS server called without a client certificate', async () => {
-    const { code, json } = await rblJson([
+    const { code, json } = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -211,9 +211,9 @@ describe('rbl remote test against bazel-remote', function () {
 
   it('sends user:password from the URL, or an authorization header, as basic auth', async () => {
     const withUser = basic.grpcUrl.replace('grpc://', 'grpc://alice:open-sesame@');
-    assert.equal((await rblJson(['remote', 'test', '--endpoint', withUser])).code, 0);
+    assert.equal((await runRblJson(['remote', 'test', '--endpoint', withUser])).code, 0);
     const header = `authorization=Basic ${Buffer.from('alice:open-sesame').toString('base64')}`;
-    const viaHeader = await rblJson([
+    const viaHeader = await runRblJson([
       'remote',
       'test',
       '--endpoint',
@@ -225,13 +225,13 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('says unauthenticated, with a hint that fits, for missing or wrong credentials', async () => {
-    const none = await rblJson(['remote', 'test', '--endpoint', basic.grpcUrl]);
+    const none = await runRblJson(['remote', 'test', '--endpoint', basic.grpcUrl]);
     assert.equal(none.code, 1);
     const noneError = none.json.error as { code: string; hint: string };
     assert.equal(noneError.code, 'unauthenticated');
     assert.match(noneError.hint, /user:password in the URL/);
     const wrongUrl = basic.grpcUrl.replace('grpc://', 'grpc://alice:nope@');
-    const wrong = await rblJson(['remote', 'test', '--endpoint', wrongUrl]);
+    const wrong = await runRblJson(['remote', 'test', '--endpoint', wrongUrl]);
     assert.equal(wrong.code, 1);
     const wrongError = wrong.json.error as { code: string; message: string; hint: string };
     assert.equal(wrongError.code, 'unauthenticated');
@@ -242,7 +242,7 @@ describe('rbl remote test against bazel-remote', function () {
   it('never prints header values or URL passwords', async () => {
     const secret = 'rbl-secret-value-42';
     const url = plain.grpcUrl.replace('grpc://', `grpc://user:${secret}@`);
-    const run = await rbl([
+    const run = await runRbl([
       'remote',
       'test',
       '--endpoint',
@@ -261,17 +261,17 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('exits 2 naming the argument or file for bad input, without a stack trace', async () => {
-    const badUrl = await rbl(['remote', 'test', '--endpoint', 'grpc://', '--json']);
+    const badUrl = await runRbl(['remote', 'test', '--endpoint', 'grpc://', '--json']);
     assert.equal(badUrl.code, 2);
     assert.match(badUrl.stderr, /^rbl: --endpoint: /);
     const missing = path.join(pki.dir, 'no-such-ca.pem');
-    const badCa = await rbl(['remote', 'test', '--endpoint', tls.grpcUrl, '--tls-ca', missing]);
+    const badCa = await runRbl(['remote', 'test', '--endpoint', tls.grpcUrl, '--tls-ca', missing]);
     assert.equal(badCa.code, 2);
     assert.ok(
       badCa.stderr.includes(`rbl: ${missing}: cannot read TLS CA certificate (ENOENT)`),
       badCa.stderr,
     );
-    const noKey = await rbl([
+    const noKey = await runRbl([
       'remote',
       'test',
       '--endpoint',

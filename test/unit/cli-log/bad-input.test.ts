@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { fixturesDir, rbl, rblLogJson, type CliRun, type LogJson } from './shared-fixtures';
+import { runRbl, type CliRun } from '../../helpers/cli';
+import { fixturesDir, rblLogJson, type LogJson } from './shared-fixtures';
 
 function assertOneLine(run: CliRun, mention: string): string {
   assert.equal(run.code, 2, run.stderr);
@@ -58,11 +59,11 @@ describe('rbl log on bad input', () => {
   });
 
   it('rejects a missing FILE argument, an empty one, a directory and a missing file', async () => {
-    assertOneLine(await rbl(['log']), 'missing FILE');
-    assertOneLine(await rbl(['log', '--json', '']), 'not a regular file');
-    assertOneLine(await rbl(['log', dir]), 'not a regular file');
+    assertOneLine(await runRbl(['log']), 'missing FILE');
+    assertOneLine(await runRbl(['log', '--json', '']), 'not a regular file');
+    assertOneLine(await runRbl(['log', dir]), 'not a regular file');
     const missing = path.join(dir, 'nope.bin');
-    const run = await rbl(['log', '--json', missing]);
+    const run = await runRbl(['log', '--json', missing]);
     assertOneLine(run, `${missing}: cannot read the file: no such file`);
     assert.equal(run.stdout, '', 'nothing to print when the file cannot be read');
   });

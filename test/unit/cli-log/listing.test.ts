@@ -1,12 +1,13 @@
 // The human listing of `rbl log` (no --json): on stdout, built from what the file holds.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { fixturesDir, rbl, rblLogJson } from './shared-fixtures';
+import { runRbl } from '../../helpers/cli';
+import { fixturesDir, rblLogJson } from './shared-fixtures';
 
 describe('rbl log listing', () => {
   it('lists every spawn with mnemonic, progress message, runner, cache hit, exit code and outputs', async () => {
     const file = fixturesDir('bazel-4.2.3', '07-failing-build', 'exec.log.json');
-    const run = await rbl(['log', file]);
+    const run = await runRbl(['log', file]);
     const { json } = await rblLogJson(file);
     assert.equal(run.code, 0);
     assert.equal(run.stderr, '');
@@ -23,7 +24,7 @@ describe('rbl log listing', () => {
   });
 
   it('lists a BEP file: events by kind, targets, tests, failures, the exit code', async () => {
-    const tests = await rbl([
+    const tests = await runRbl([
       'log',
       fixturesDir('bazel-4.2.3', '08-tests-pass-and-fail', 'bep.bin'),
     ]);
@@ -45,7 +46,10 @@ describe('rbl log listing', () => {
     }
     assert.match(tests.stdout, /^Build finished: TESTS_FAILED \(exit 3\)$/m);
 
-    const failing = await rbl(['log', fixturesDir('bazel-4.2.3', '07-failing-build', 'bep.json')]);
+    const failing = await runRbl([
+      'log',
+      fixturesDir('bazel-4.2.3', '07-failing-build', 'bep.json'),
+    ]);
     assert.match(failing.stdout, /^ {2}FAILED \/\/fail:needs_broken$/m);
     assert.match(failing.stdout, /^Failures:$/m);
     assert.match(failing.stdout, /^ {2}action \/\/fail:broken/m);
@@ -53,7 +57,7 @@ describe('rbl log listing', () => {
   });
 
   it('still lists what precedes damage, then exits 2', async () => {
-    const run = await rbl([
+    const run = await runRbl([
       'log',
       fixturesDir('external', 'analytics-cli', 'bep_partially_valid.ndjson'),
     ]);

@@ -1,22 +1,13 @@
-// Where the read-only reference material lives: ../shared next to the repository (tests run
-// from the repository root). Missing material is a loud failure, never a silent skip.
+// Where the read-only reference material lives (../shared beside the repository, found by
+// test/helpers/paths.ts) and how these tests run `rbl log`. Missing material is a loud failure,
+// never a silent skip.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/main';
-
-export function sharedDir(): string {
-  const dir = path.resolve(process.cwd(), '..', 'shared');
-  if (!fs.existsSync(path.join(dir, 'fixtures'))) {
-    throw new Error(
-      `the shared fixtures are missing: expected ${dir}/fixtures (run the tests from the repository root, with ../shared beside it)`,
-    );
-  }
-  return dir;
-}
+import { runRblJson, type CliRun } from '../../helpers/cli';
+import { sharedDir } from '../../helpers/paths';
 
 export function fixturesDir(...parts: string[]): string {
-  return path.join(sharedDir(), 'fixtures', ...parts);
+  return path.join(sharedDir('fixtures'), ...parts);
 }
 
 /** The Bazel 4.2.3 scenario folders (01-clean-build, ...), found on disk, not listed here. */
@@ -27,24 +18,6 @@ export function bazelScenarios(): string[] {
     .filter((name) => fs.existsSync(path.join(root, name, 'processes.txt')))
     .sort()
     .map((name) => path.join(root, name));
-}
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `rbl ARGS` in-process and captures its output. */
-export async function rbl(args: string[]): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, cwd: process.cwd(), env: process.env });
-  return { code, stdout: out, stderr: err };
 }
 
 export interface LogJson {
@@ -64,6 +37,6 @@ export interface LogJson {
 
 /** `rbl log --json FILE`, parsed; asserts the --json rule (one JSON object on stdout). */
 export async function rblLogJson(file: string): Promise<{ run: CliRun; json: LogJson }> {
-  const run = await rbl(['log', '--json', file]);
-  return { run, json: JSON.parse(run.stdout) as LogJson };
+  const { json, ...run } = await runRblJson<LogJson>(['log', '--json', file]);
+  return { run, json };
 }

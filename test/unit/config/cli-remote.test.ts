@@ -1,28 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import '../../../src/cli/commands/remote-config';
-import { runCli } from '../../../src/cli/main';
+import { runRbl } from '../../helpers/cli';
 import { snapshot, tempDir } from './helpers';
 
 const SECRET = 'cli-secret-value-31337';
 
-async function rbl(cwd: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(['remote', ...args, '--system-rc', '', '--home', ''], {
-    stdout,
-    stderr,
-    cwd,
-    env: {},
-  });
-  return { code, out, err };
-}
+/** `rbl remote ARGS` in a workspace, blind to the machine's own rc files and environment. */
+const rbl = (cwd: string, ...args: string[]) =>
+  runRbl(['remote', ...args, '--system-rc', '', '--home', ''], { cwd, env: {} });
 
 describe('rbl remote get|set|disable (CLI contract)', () => {
   it('get --json prints one object with header names only and URL user-info as ***', async () => {
@@ -33,13 +19,13 @@ describe('rbl remote get|set|disable (CLI contract)', () => {
     );
     const r = await rbl(ws, 'get', '--workspace', ws, '--tool', 'bazel', '--json');
     assert.equal(r.code, 0);
-    const json = JSON.parse(r.out) as Record<string, unknown>;
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.equal(json.tool, 'bazel');
     assert.equal(json.cache, 'grpcs://***@cache.example.com');
     assert.deepEqual(json.headers, ['x-api-key']);
     assert.deepEqual(json.platform, { OSFamily: 'Linux' });
     assert.deepEqual(json.files, ['.bazelrc']);
-    assert.ok(!r.out.includes(SECRET) && !r.err.includes(SECRET));
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
   });
 
   it('set --dry-run prints the diff (secrets as ***) and writes nothing; set then get round-trips', async () => {
@@ -50,20 +36,20 @@ describe('rbl remote get|set|disable (CLI contract)', () => {
     const dry = await rbl(ws, 'set', ...args, '--header', `authorization=${SECRET}`, '--dry-run');
     assert.equal(dry.code, 0);
     assert.match(
-      dry.out,
+      dry.stdout,
       /^\+remote_execution_address = "grpcs:\/\/re\.example\.com:443" # rbl:remote$/m,
     );
     assert.match(
-      dry.out,
+      dry.stdout,
       /^\+remote_store_headers = \{ authorization = "\*\*\*" \} # rbl:remote$/m,
     );
-    assert.ok(!dry.out.includes(SECRET) && !dry.err.includes(SECRET));
+    assert.ok(!dry.stdout.includes(SECRET) && !dry.stderr.includes(SECRET));
     assert.deepEqual(snapshot(ws), before);
     assert.equal((await rbl(ws, 'set', ...args, '--header', `authorization=${SECRET}`)).code, 0);
     const again = await rbl(ws, 'set', ...args, '--header', `authorization=${SECRET}`, '--json');
-    assert.deepEqual((JSON.parse(again.out) as { changed: string[] }).changed, []);
+    assert.deepEqual((JSON.parse(again.stdout) as { changed: string[] }).changed, []);
     const got = JSON.parse(
-      (await rbl(ws, 'get', '--workspace', ws, '--tool', 'pants', '--json')).out,
+      (await rbl(ws, 'get', '--workspace', ws, '--tool', 'pants', '--json')).stdout,
     ) as Record<string, unknown>;
     assert.equal(got.executor, 'grpcs://re.example.com:443');
     assert.deepEqual(got.headers, ['authorization']);
@@ -83,9 +69,9 @@ describe('rbl remote get|set|disable (CLI contract)', () => {
     for (const [flags, message] of cases) {
       const r = await rbl(ws, 'set', '--workspace', ws, '--tool', 'buck2', ...flags);
       assert.equal(r.code, 2, flags.join(' '));
-      assert.match(r.err, message);
-      assert.doesNotMatch(r.err, /\n\s+at /);
-      assert.ok(!r.err.includes(SECRET));
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      assert.ok(!r.stderr.includes(SECRET));
     }
     assert.deepEqual(fs.readdirSync(ws), ['.buckconfig']);
   });
@@ -97,6 +83,6 @@ describe('rbl remote get|set|disable (CLI contract)', () => {
       '[buck2_re_client]\nengine_address = grpc://re:1\n',
     );
     const r = await rbl(ws, 'get', '--json');
-    assert.equal((JSON.parse(r.out) as { tool: string }).tool, 'buck2');
+    assert.equal((JSON.parse(r.stdout) as { tool: string }).tool, 'buck2');
   });
 });

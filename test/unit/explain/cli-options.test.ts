@@ -2,14 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { commands } from '../../../src/cli/commands';
-import { explainCommand } from '../../../src/cli/commands/explain';
-import { runCli } from '../../../src/cli/main';
+import { runRbl } from '../../helpers/cli';
 import type { Spawn, SpawnFile } from '../../../src/execlog/types';
 import { simulateBuild, type ActionSpec } from './simulated-build';
-
-if (!commands.some((c) => c.name === 'explain')) commands.push(explainCommand);
 
 /** A spawn as Bazel's --execution_log_json_file writes it (secrets included, as Bazel does). */
 function toSpawnExecJson(s: Spawn): string {
@@ -31,16 +26,7 @@ function toSpawnExecJson(s: Spawn): string {
   });
 }
 
-async function rbl(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, cwd: process.cwd(), env: process.env });
-  return { code, out, err };
-}
+const rbl = (...args: string[]) => runRbl(args);
 
 describe('rbl explain options: secrets and complete builds', () => {
   let dir: string;
@@ -65,10 +51,11 @@ describe('rbl explain options: secrets and complete builds', () => {
     const newLog = write('secret-new.json', gen('s3cr3t-new', 'https://alice:pw2@mirror/x'));
     for (const flags of [['--json'], [], ['--json', '--action', 'bazel-out/k8/bin/o']]) {
       const r = await rbl('explain', oldLog, newLog, ...flags);
-      assert.equal(r.code, 0, r.err);
-      assert.doesNotMatch(r.out + r.err, /s3cr3t|pw1|pw2/);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t|pw1|pw2/);
       if (flags[0] === '--json' && flags.length === 1) {
-        const causes = (JSON.parse(r.out) as { rootCauses: Record<string, unknown>[] }).rootCauses;
+        const causes = (JSON.parse(r.stdout) as { rootCauses: Record<string, unknown>[] })
+          .rootCauses;
         const token = causes.find((c) => c.name === 'API_TOKEN');
         assert.deepEqual([token?.old, token?.new], ['***', '***']);
         const mirror = causes.find((c) => c.name === 'MIRROR');
@@ -87,12 +74,12 @@ describe('rbl explain options: secrets and complete builds', () => {
     ];
     const oldLog = write('complete-old.json', both);
     const newLog = write('complete-new.json', both.slice(0, 1));
-    const partial = JSON.parse((await rbl('explain', oldLog, newLog, '--json')).out) as {
+    const partial = JSON.parse((await rbl('explain', oldLog, newLog, '--json')).stdout) as {
       actions: Record<string, number>;
     };
     assert.deepEqual([partial.actions.notRun, partial.actions.removed], [1, 0]);
     const r = await rbl('explain', oldLog, newLog, '--json', '--complete');
-    const complete = JSON.parse(r.out) as {
+    const complete = JSON.parse(r.stdout) as {
       actions: Record<string, number>;
       rootCauses: { kind: string; label: string }[];
     };

@@ -1,46 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { commands } from '../../../src/cli/commands';
-import { explainCommand } from '../../../src/cli/commands/explain';
-import { runCli } from '../../../src/cli/main';
+import { runRbl } from '../../helpers/cli';
+import { sharedDir } from '../../helpers/paths';
 
-// The command is registered in src/cli/commands/index.ts; make sure this test sees it either way.
-if (!commands.some((c) => c.name === 'explain')) commands.push(explainCommand);
-
-function repoRoot(): string {
-  for (const start of [process.env.RBL_REPO_ROOT, __dirname, process.cwd()]) {
-    if (!start) continue;
-    for (let dir = path.resolve(start); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src'))) {
-        return dir;
-      }
-    }
-  }
-  return process.cwd();
-}
-
-const fixtures = path.resolve(repoRoot(), '..', 'shared', 'fixtures', 'bazel-4.2.3');
+const fixtures = () => sharedDir('fixtures', 'bazel-4.2.3');
 const log = (scenario: string, kind: 'json' | 'bin') =>
-  path.join(fixtures, scenario, `exec.log.${kind}`);
+  path.join(fixtures(), scenario, `exec.log.${kind}`);
 
-async function rbl(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, cwd: process.cwd(), env: process.env });
-  return { code, out, err };
-}
+const rbl = (...args: string[]) => runRbl(args);
 
 describe('rbl explain (CLI)', () => {
   let tmp: string;
   before(() => {
-    assert.ok(existsSync(fixtures), `the shared fixtures are missing: expected ${fixtures}`);
+    fixtures(); // fails loudly, naming the folder, when ../shared is absent
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rbl-explain-cli-'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,8 +26,8 @@ describe('rbl explain (CLI)', () => {
       log('04-source-changed', 'bin'),
       '--json',
     );
-    assert.equal(r.code, 0, r.err);
-    const parsed = JSON.parse(r.out) as Record<string, unknown>;
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(parsed).sort(), ['actions', 'rootCauses']);
     assert.deepEqual(parsed.actions, {
       old: 13,
@@ -76,7 +50,7 @@ describe('rbl explain (CLI)', () => {
         ],
       },
     ]);
-    assert.equal(r.err, '');
+    assert.equal(r.stderr, '');
   });
 
   it('prints a readable report without --json, every cause of a two-step change', async () => {
@@ -86,13 +60,13 @@ describe('rbl explain (CLI)', () => {
       log('01-clean-build', 'json'),
       log('05-action-env-changed', 'bin'),
     );
-    assert.equal(r.code, 0, r.err);
+    assert.equal(r.code, 0, r.stderr);
     assert.match(
-      r.out,
+      r.stdout,
       /^Compared 13 old with 8 new actions: 8 changed, 0 added, 0 removed, 5 not run/m,
     );
-    assert.match(r.out, /^ {2}1\. environment GREETING: "hello" → "bonjour" {2}\[8 actions\]$/m);
-    assert.match(r.out, /^ {2}2\. input changed: gen\/input\.txt {2}\[3 actions\]$/m);
+    assert.match(r.stdout, /^ {2}1\. environment GREETING: "hello" → "bonjour" {2}\[8 actions\]$/m);
+    assert.match(r.stdout, /^ {2}2\. input changed: gen\/input\.txt {2}\[3 actions\]$/m);
   });
 
   it('--action shows one action, its root cause and the chain from where it began', async () => {
@@ -105,8 +79,8 @@ describe('rbl explain (CLI)', () => {
       '--action',
       step3,
     );
-    assert.equal(r.code, 0, r.err);
-    const action = (JSON.parse(r.out) as { action: Record<string, unknown> }).action;
+    assert.equal(r.code, 0, r.stderr);
+    const action = (JSON.parse(r.stdout) as { action: Record<string, unknown> }).action;
     assert.equal(action.status, 'changed');
     assert.deepEqual(action.chain, [
       'bazel-out/k8-fastbuild/bin/gen/step1.txt',
@@ -128,7 +102,7 @@ describe('rbl explain (CLI)', () => {
       'bazel-out/k8-fastbuild/bin/nothing/here',
     );
     assert.equal(r.code, 2);
-    assert.match(r.err, /^rbl: explain: --action bazel-out\/k8-fastbuild\/bin\/nothing\/here: /);
+    assert.match(r.stderr, /^rbl: explain: --action bazel-out\/k8-fastbuild\/bin\/nothing\/here: /);
   });
 
   it('a truncated log exits 2 with one line naming the file and byte offset', async () => {
@@ -137,9 +111,9 @@ describe('rbl explain (CLI)', () => {
     writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
     const r = await rbl('explain', log('01-clean-build', 'bin'), truncated, '--json');
     assert.equal(r.code, 2);
-    assert.equal(r.out, '');
-    const lines = r.err.trimEnd().split('\n');
-    assert.equal(lines.length, 1, r.err);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
     assert.match(
       lines[0],
       new RegExp(`^rbl: ${truncated.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: at byte \\d+: `),
@@ -151,14 +125,14 @@ describe('rbl explain (CLI)', () => {
     writeFileSync(corrupt, '{"commandArgs": ["a"], "mnemonic": }');
     const r = await rbl('explain', corrupt, log('01-clean-build', 'json'));
     assert.equal(r.code, 2);
-    assert.match(r.err, /^rbl: .*corrupt\.json: at byte \d+: [^\n]*\n$/);
-    assert.doesNotMatch(r.err, /\n\s+at /);
+    assert.match(r.stderr, /^rbl: .*corrupt\.json: at byte \d+: [^\n]*\n$/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
   it('usage errors exit 2: a missing file, a wrong number of logs, an unknown flag', async () => {
     const missing = await rbl('explain', path.join(tmp, 'nope.log'), log('01-clean-build', 'bin'));
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /^rbl: explain: .*nope\.log: no such execution log file\n$/);
+    assert.match(missing.stderr, /^rbl: explain: .*nope\.log: no such execution log file\n$/);
     assert.equal((await rbl('explain', log('01-clean-build', 'bin'))).code, 2);
     assert.equal((await rbl('explain', 'a', 'b', '--frobnicate')).code, 2);
   });

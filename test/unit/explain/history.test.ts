@@ -2,15 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { commands } from '../../../src/cli/commands';
-import { explainCommand } from '../../../src/cli/commands/explain';
-import { runCli } from '../../../src/cli/main';
+import { runRbl } from '../../helpers/cli';
 import type { InvocationSummary } from '../../../src/model/types';
 import { HistoryStore } from '../../../src/store';
 import { simulateBuild, type ActionSpec } from './simulated-build';
-
-if (!commands.some((c) => c.name === 'explain')) commands.push(explainCommand);
 
 const chain = (withConstant: boolean): ActionSpec[] => [
   { outputs: ['bazel-out/k8/bin/s1'], inputs: ['in.txt'], label: '//p:s1' },
@@ -39,16 +34,7 @@ function summary(id: string, finishedAt: number): InvocationSummary {
   };
 }
 
-async function rbl(cwd: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, cwd, env: process.env });
-  return { code, out, err };
-}
+const rbl = (cwd: string, ...args: string[]) => runRbl(args, { cwd });
 
 describe('rbl explain against the history store baseline', () => {
   let ws: string;
@@ -64,8 +50,8 @@ describe('rbl explain against the history store baseline', () => {
 
   it('compares NEW with the baseline before it, not with itself', async () => {
     const r = await rbl(ws, 'explain', 'baseline', 'inv-2', '--json');
-    assert.equal(r.code, 0, r.err);
-    const result = JSON.parse(r.out) as {
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as {
       actions: Record<string, number>;
       rootCauses: { kind: string; path: string; affectedActions: number }[];
     };
@@ -80,15 +66,15 @@ describe('rbl explain against the history store baseline', () => {
 
   it('an OLD id means the baseline as it stood after OLD', async () => {
     const r = await rbl(ws, 'explain', 'inv-1', 'inv-2', '--json');
-    assert.equal(r.code, 0, r.err);
-    assert.equal((JSON.parse(r.out) as { actions: { changed: number } }).actions.changed, 2);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { actions: { changed: number } }).actions.changed, 2);
     const same = await rbl(ws, 'explain', 'inv-2', 'inv-2', '--json');
-    assert.deepEqual((JSON.parse(same.out) as { rootCauses: unknown[] }).rootCauses, []);
+    assert.deepEqual((JSON.parse(same.stdout) as { rootCauses: unknown[] }).rootCauses, []);
   });
 
   it('an unknown id is a usage error naming it', async () => {
     const r = await rbl(ws, 'explain', 'inv-1', 'inv-9');
     assert.equal(r.code, 2);
-    assert.match(r.err, /^rbl: explain: inv-9: no such execution log file or invocation id/);
+    assert.match(r.stderr, /^rbl: explain: inv-9: no such execution log file or invocation id/);
   });
 });
