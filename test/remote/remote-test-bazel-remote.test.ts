@@ -9,6 +9,29 @@ import { freePort, startBazelRemote, type RunningBazelRemote } from '../helpers/
 import { makeTestPki, type TestPki } from '../helpers/tls';
 import { runRbl, runRblJson } from '../helpers/cli';
 
+/** What `rbl remote test --json` reports when the check fails. */
+interface RemoteTestError {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+const errorOf = (json: Record<string, unknown>) => json.error as RemoteTestError;
+
+/** `rbl remote test --endpoint URL FLAGS --json`: its exit code and JSON object. */
+const remoteTest = (endpoint: string, ...flags: string[]) =>
+  runRblJson(['remote', 'test', '--endpoint', endpoint, ...flags]);
+
+/** A check that fails (exit 1) with an error code and a hint that fit the mistake. */
+interface FailureRow {
+  title: string;
+  /** Endpoint and flags; called in the test, once the servers run. */
+  call: () => [string, ...string[]];
+  code: string;
+  message?: RegExp;
+  hint: RegExp;
+}
+
 describe('rbl remote test against bazel-remote', function () {
   this.timeout(120_000);
   let pki: TestPki;
@@ -43,7 +66,7 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('reports a plain server as a cache with REAPI 2.0..2.3 and SHA256', async () => {
-    const { code, json } = await runRblJson(['remote', 'test', '--endpoint', plain.grpcUrl]);
+    const { code, json } = await remoteTest(plain.grpcUrl);
     assert.equal(code, 0, JSON.stringify(json));
     assert.equal(json.ok, true);
     assert.equal(json.cache, true);
@@ -54,18 +77,12 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('reports a cache-only server as such when execution is required (exit 1)', async () => {
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      plain.grpcUrl,
-      '--require-execution',
-    ]);
+    const { code, json } = await remoteTest(plain.grpcUrl, '--require-execution');
     assert.equal(code, 1);
     assert.equal(json.ok, false);
     assert.equal(json.cache, true);
     assert.equal(json.execution, false);
-    const error = json.error as { code: string; message: string; hint: string };
+    const error = errorOf(json);
     assert.equal(error.code, 'unimplemented');
     assert.match(error.message, /cache-only/);
     assert.match(error.hint, /--remote_cache/);
@@ -73,85 +90,63 @@ describe('rbl remote test against bazel-remote', function () {
 
   it('says unavailable for a port nobody listens on', async () => {
     const port = await freePort();
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      `grpc://127.0.0.1:${port}`,
-    ]);
+    const { code, json } = await remoteTest(`grpc://127.0.0.1:${port}`);
     assert.equal(code, 1);
-    const error = json.error as { code: string; message: string; hint: string };
+    const error = errorOf(json);
     assert.equal(error.code, 'unavailable');
     assert.match(error.message, /ECONNREFUSED/);
     assert.ok(error.hint.length > 0);
   });
 
   it('succeeds over TLS with the CA that signed the server certificate', async () => {
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      tls.grpcUrl,
-      '--tls-ca',
-      pki.caCert,
-    ]);
+    const { code, json } = await remoteTest(tls.grpcUrl, '--tls-ca', pki.caCert);
     assert.equal(code, 0, JSON.stringify(json));
     assert.equal(json.cache, true);
   });
 
-  it('gives a tls error with a hint for a CA that did not sign the server certificate', async () => {
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      tls.grpcUrl,
-      '--tls-ca',
-      pki.otherCaCert,
-    ]);
-    assert.equal(code, 1);
-    const error = json.error as { code: string; message: string; hint: string };
-    assert.equal(error.code, 'tls');
-    assert.match(error.hint, /--tls-ca/);
-  });
-
-  it('gives a tls error when grpcs:// meets a plain server', async () => {
-    const url = plain.grpcUrl.replace('grpc://', 'grpcs://');
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      url,
-      '--tls-ca',
-      pki.caCert,
-    ]);
-    assert.equal(code, 1);
-    const error = json.error as { code: string; hint: string };
-    assert.equal(error.code, 'tls');
-    assert.match(error.hint, /grpc:\/\//);
-  });
-
-  it('says tls, with grpcs:// as the hint, when grpc:// meets a TLS server', async () => {
-    const url = tls.grpcUrl.replace('grpcs://', 'grpc://');
-    const { code, json } = await runRblJson(['remote', 'test', '--endpoint', url]);
-    assert.equal(code, 1);
-    const error = json.error as { code: string; hint: string };
-    assert.equal(error.code, 'tls');
-    assert.match(error.hint, /grpcs:\/\//);
-  });
-
-  it("says a port is not gRPC when it is bazel-remote's HTTP port", async () => {
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      `grpc://127.0.0.1:${plain.httpPort}`,
-    ]);
-    assert.equal(code, 1);
-    const error = json.error as { code: string; message: string; hint: string };
-    assert.equal(error.code, 'unavailable');
-    assert.match(error.message, /did not answer as a gRPC server/);
-    assert.match(error.hint, /HTTP port/);
-  });
+  const failures: FailureRow[] = [
+    {
+      title: 'gives a tls error with a hint for a CA that did not sign the server certificate',
+      call: () => [tls.grpcUrl, '--tls-ca', pki.otherCaCert],
+      code: 'tls',
+      hint: /--tls-ca/,
+    },
+    {
+      title: 'gives a tls error when grpcs:// meets a plain server',
+      call: () => [plain.grpcUrl.replace('grpc://', 'grpcs://'), '--tls-ca', pki.caCert],
+      code: 'tls',
+      hint: /grpc:\/\//,
+    },
+    {
+      title: 'says tls, with grpcs:// as the hint, when grpc:// meets a TLS server',
+      call: () => [tls.grpcUrl.replace('grpcs://', 'grpc://')],
+      code: 'tls',
+      hint: /grpcs:\/\//,
+    },
+    {
+      title: "says a port is not gRPC when it is bazel-remote's HTTP port",
+      call: () => [`grpc://127.0.0.1:${plain.httpPort}`],
+      code: 'unavailable',
+      message: /did not answer as a gRPC server/,
+      hint: /HTTP port/,
+    },
+    {
+      title: 'says unauthenticated for an mTLS server called without a client certificate',
+      call: () => [mtls.grpcUrl, '--tls-ca', pki.caCert],
+      code: 'unauthenticated',
+      hint: /--tls-cert/,
+    },
+  ];
+  for (const row of failures) {
+    it(row.title, async () => {
+      const { code, json } = await remoteTest(...row.call());
+      assert.equal(code, 1);
+      const error = errorOf(json);
+      assert.equal(error.code, row.code);
+      if (row.message) assert.match(error.message, row.message);
+      assert.match(error.hint, row.hint);
+    });
+  }
 
   it('says timeout when the port accepts but never answers', async () => {
     const sockets = new Set<net.Socket>();
@@ -161,16 +156,9 @@ describe('rbl remote test against bazel-remote', function () {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as net.AddressInfo;
-      const { code, json } = await runRblJson([
-        'remote',
-        'test',
-        '--endpoint',
-        `grpc://127.0.0.1:${port}`,
-        '--timeout-ms',
-        '500',
-      ]);
+      const { code, json } = await remoteTest(`grpc://127.0.0.1:${port}`, '--timeout-ms', '500');
       assert.equal(code, 1);
-      const error = json.error as { code: string; message: string; hint: string };
+      const error = errorOf(json);
       assert.equal(error.code, 'timeout');
       assert.match(error.message, /500 ms/);
       assert.match(error.hint, /--timeout-ms/);
@@ -182,58 +170,37 @@ describe('rbl remote test against bazel-remote', function () {
   });
 
   it('succeeds over mTLS with a client certificate', async () => {
-    const { code, json } = await runRblJson(
-      ['remote', 'test', '--endpoint', mtls.grpcUrl, '--tls-ca', pki.caCert].concat([
-        '--tls-cert',
-        pki.clientCert,
-        '--tls-key',
-        pki.clientKey,
-      ]),
+    const { code, json } = await remoteTest(
+      mtls.grpcUrl,
+      '--tls-ca',
+      pki.caCert,
+      '--tls-cert',
+      pki.clientCert,
+      '--tls-key',
+      pki.clientKey,
     );
     assert.equal(code, 0, JSON.stringify(json));
     assert.equal(json.cache, true);
   });
 
-  it('says unauthenticated for an mTLS server called without a client certificate', async () => {
-    const { code, json } = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      mtls.grpcUrl,
-      '--tls-ca',
-      pki.caCert,
-    ]);
-    assert.equal(code, 1);
-    const error = json.error as { code: string; hint: string };
-    assert.equal(error.code, 'unauthenticated');
-    assert.match(error.hint, /--tls-cert/);
-  });
-
   it('sends user:password from the URL, or an authorization header, as basic auth', async () => {
     const withUser = basic.grpcUrl.replace('grpc://', 'grpc://alice:open-sesame@');
-    assert.equal((await runRblJson(['remote', 'test', '--endpoint', withUser])).code, 0);
+    assert.equal((await remoteTest(withUser)).code, 0);
     const header = `authorization=Basic ${Buffer.from('alice:open-sesame').toString('base64')}`;
-    const viaHeader = await runRblJson([
-      'remote',
-      'test',
-      '--endpoint',
-      basic.grpcUrl,
-      '--header',
-      header,
-    ]);
+    const viaHeader = await remoteTest(basic.grpcUrl, '--header', header);
     assert.equal(viaHeader.code, 0, JSON.stringify(viaHeader.json));
   });
 
   it('says unauthenticated, with a hint that fits, for missing or wrong credentials', async () => {
-    const none = await runRblJson(['remote', 'test', '--endpoint', basic.grpcUrl]);
+    const none = await remoteTest(basic.grpcUrl);
     assert.equal(none.code, 1);
-    const noneError = none.json.error as { code: string; hint: string };
+    const noneError = errorOf(none.json);
     assert.equal(noneError.code, 'unauthenticated');
     assert.match(noneError.hint, /user:password in the URL/);
     const wrongUrl = basic.grpcUrl.replace('grpc://', 'grpc://alice:nope@');
-    const wrong = await runRblJson(['remote', 'test', '--endpoint', wrongUrl]);
+    const wrong = await remoteTest(wrongUrl);
     assert.equal(wrong.code, 1);
-    const wrongError = wrong.json.error as { code: string; message: string; hint: string };
+    const wrongError = errorOf(wrong.json);
     assert.equal(wrongError.code, 'unauthenticated');
     assert.match(wrongError.hint, /did not accept the credentials/);
     assert.ok(!JSON.stringify(wrong.json).includes('nope'), 'the wrong password is not printed');
