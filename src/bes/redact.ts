@@ -21,6 +21,8 @@ const HEADER_OPTIONS = [
 ];
 const SECRET_ENV_NAME =
   /(TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|COOKIE|SESSION)/i;
+const VALUE_OPTIONS = new Set([...HEADER_OPTIONS, 'client_env']);
+const BARE_FLAG = /^--([a-z_]+)$/;
 /** Remembered values shorter than this are not masked in free text (too many false hits). */
 const MIN_REMEMBERED = 4;
 
@@ -44,6 +46,10 @@ export class Redactor {
 
   /** Redacts free text (console lines, progress chunks, option strings). */
   text(input: string): string {
+    // Most strings (paths, digests, mnemonics) can match neither pattern: an option needs `--`,
+    // user-info needs `@`. Skipping them is exact, not a heuristic; remembered secrets are still
+    // looked for below.
+    if (!input.includes('--') && !input.includes('@')) return this.maskRemembered(input);
     let out = input.replace(INLINE_OPTION, (whole: string, ...groups: unknown[]) => {
       const [flag, sep, quote, quotedName, quotedValue, plainName, plainValue] = groups.map((g) =>
         typeof g === 'string' ? g : '',
@@ -63,6 +69,11 @@ export class Redactor {
       }
       return `${scheme}${MASK}@`;
     });
+    return this.maskRemembered(out);
+  }
+
+  private maskRemembered(input: string): string {
+    let out = input;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
@@ -74,13 +85,9 @@ export class Redactor {
     const out: string[] = [];
     for (let i = 0; i < list.length; i++) {
       const arg = list[i] ?? '';
-      const bare = /^--([a-z_]+)$/.exec(arg);
+      const bare = arg.startsWith('--') ? BARE_FLAG.exec(arg) : null;
       const next = list[i + 1];
-      if (
-        bare &&
-        next !== undefined &&
-        HEADER_OPTIONS.concat('client_env').includes(bare[1] ?? '')
-      ) {
+      if (bare && next !== undefined && VALUE_OPTIONS.has(bare[1] ?? '')) {
         out.push(arg, this.optionValue(bare[1] ?? '', next));
         i++;
         continue;
@@ -132,17 +139,39 @@ export class Redactor {
     return { ...event, structuredCommandLine: { ...scl, sections } };
   }
 
-  /** Every string anywhere in the value, with argv-aware handling of string arrays. */
+  /**
+   * Every string anywhere in the value, with argv-aware handling of string arrays. Copies only
+   * the objects and arrays on the path to a changed string: the rest is returned as it came (the
+   * decoded event is the sink's own, nobody else holds it).
+   */
   private deep(value: unknown): unknown {
     if (typeof value === 'string') return this.text(value);
     if (Array.isArray(value)) {
-      if (value.every((v) => typeof v === 'string')) return this.args(value as string[]);
-      return value.map((v) => this.deep(v));
+      if (value.every((v) => typeof v === 'string')) {
+        const list = this.args(value as string[]);
+        return list.every((v, i) => v === value[i]) ? value : list;
+      }
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        const r = this.deep(v);
+        if (r === v) continue;
+        copy ??= value.slice();
+        copy[i] = r;
+      }
+      return copy ?? value;
     }
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.deep(v);
-      return out;
+    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      let copy: Record<string, unknown> | null = null;
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+        const v = (value as Record<string, unknown>)[k];
+        const r = this.deep(v);
+        if (r === v) continue;
+        copy ??= { ...(value as Record<string, unknown>) };
+        copy[k] = r;
+      }
+      return copy ?? value;
     }
     return value;
   }

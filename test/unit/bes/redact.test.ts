@@ -82,6 +82,33 @@ describe('redaction', () => {
     assert.equal(options[1]?.optionValue, '/tmp/dc');
   });
 
+  it('reaches secrets in every event kind, nested anywhere, without changing the input', () => {
+    const r = new Redactor();
+    r.text(`--bes_header=x-token=${SECRET}`);
+    const input: BepEvent = {
+      id: { namedSet: { id: '1' } },
+      namedSetOfFiles: {
+        files: [
+          { name: 'a.o', uri: 'file:///x/a.o' },
+          { name: 'b.o', uri: 'bytestream://ci:pa55word@cache.example/blobs/ab/1' },
+        ],
+      },
+      action: {
+        type: 'Genrule',
+        commandLine: ['/bin/bash', '-c', `curl -H "x-token: ${SECRET}" https://u:p4ss@h/x`],
+        stderr: { name: 'stderr', uri: `file:///tmp/${SECRET}/stderr` },
+      },
+      progress: { stderr: `INFO: From Executing genrule //p:g:\n${SECRET}\n` },
+    };
+    const before = JSON.stringify(input);
+    const out = JSON.stringify(r.event(input));
+    assert.equal(JSON.stringify(input), before, 'the input event is not changed');
+    assert.ok(!out.includes(SECRET), out);
+    assert.ok(!out.includes('pa55word') && !out.includes('p4ss'), out);
+    assert.ok(out.includes('bytestream://***@cache.example/blobs/ab/1'), out);
+    assert.ok(out.includes('"uri":"file:///x/a.o"'), 'plain strings stay as they were');
+  });
+
   it('the sink hands out only redacted events', async () => {
     const sink = new BesSink();
     const events: SinkEvent[] = [];
