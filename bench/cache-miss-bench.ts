@@ -4,9 +4,8 @@
  * runner, bench/explain-*.ts), vs merely parsing both logs. Each sample is a fresh process, so
  * its peak RSS is its own; parse and explain samples are interleaved.
  */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { generatePair } from './explain-generate';
+import { measureExplainRun, type ExplainRunResult } from './explain-measure';
 import { medianInterval, ratioInterval, round, type Interval } from './stats';
 
 export interface CacheMissShape {
@@ -35,27 +34,6 @@ export interface ExplainFigures {
   parseMsSamples: number[];
 }
 
-interface RunResult {
-  totalMs: number;
-  peakRssMb: number;
-  changed: number | null;
-  causes: string[];
-}
-
-function measure(mode: 'parse' | 'explain', oldLog: string, newLog: string): RunResult {
-  const run = spawnSync(
-    process.execPath,
-    [path.join(__dirname, 'explain-run.js'), mode, oldLog, newLog],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
-  if (run.status !== 0)
-    throw new Error(`explain bench: ${mode} failed: ${run.stderr || run.error?.message}`);
-  return JSON.parse(run.stdout) as RunResult;
-}
-
 export function runCacheMissBench(
   dir: string,
   shape: CacheMissShape,
@@ -63,13 +41,13 @@ export function runCacheMissBench(
   say: (line: string) => void,
 ): ExplainFigures {
   const pair = generatePair(dir, { ...shape, format: 'compact' });
-  const parse: RunResult[] = [];
-  const explain: RunResult[] = [];
+  const parse: ExplainRunResult[] = [];
+  const explain: ExplainRunResult[] = [];
   for (let run = 0; run < runs; run++) {
     const order: ('parse' | 'explain')[] =
       run % 2 === 0 ? ['parse', 'explain'] : ['explain', 'parse'];
     for (const mode of order) {
-      const r = measure(mode, pair.oldLog, pair.newLog);
+      const r = measureExplainRun(mode, pair.oldLog, pair.newLog);
       if (mode === 'explain' && r.changed !== pair.expectedChanged)
         throw new Error(
           `explain bench: expected ${pair.expectedChanged} changed actions, got ${r.changed}`,

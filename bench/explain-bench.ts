@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generatePair } from './explain-generate';
+import { measureExplainRun } from './explain-measure';
 
 /**
  * `npm run bench` part for the cache-miss explanation: explains a generated pair of
@@ -11,27 +11,6 @@ import { generatePair } from './explain-generate';
  * fresh process). Targets from the issue: <= 3 s, <= 2x the parse time, <= 500 MB.
  * Compact logs (Bazel 7.1+) by default; `--binary` uses `SpawnExec` binary logs instead.
  */
-interface RunResult {
-  mode: string;
-  spawns: number;
-  parsedMs: number;
-  totalMs: number;
-  cpuMs: number;
-  peakRssMb: number;
-  changed: number | null;
-  causes: string[];
-}
-
-function measure(mode: 'parse' | 'explain', oldLog: string, newLog: string): RunResult {
-  const run = spawnSync(
-    process.execPath,
-    [path.join(__dirname, 'explain-run.js'), mode, oldLog, newLog],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
-  );
-  if (run.status !== 0) throw new Error(`explain bench: ${mode} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as RunResult;
-}
-
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbl-explain-bench-'));
   try {
@@ -42,8 +21,8 @@ function main(): void {
       affectedPackages: 50,
       format,
     });
-    const parse = measure('parse', generated.oldLog, generated.newLog);
-    const explain = measure('explain', generated.oldLog, generated.newLog);
+    const parse = measureExplainRun('parse', generated.oldLog, generated.newLog);
+    const explain = measureExplainRun('explain', generated.oldLog, generated.newLog);
     if (explain.changed !== generated.expectedChanged) {
       throw new Error(
         `explain bench: expected ${generated.expectedChanged} changed actions, got ${explain.changed}`,
