@@ -6,18 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BesSink } from '../../src/bes/sink';
 import { BuildModel } from '../../src/model/build-model';
-import { runBuild, type BuildResult } from '../../src/runner/build-session';
+import type { BuildResult } from '../../src/runner/build-session';
 import {
   armGate,
   createWorkspace,
   requireBazel,
-  scrubbedEnv,
   startHeldBuild,
   type Workspace,
 } from '../helpers/bazel';
-import { textSink } from '../helpers/cli';
 import { rblBuildWrapper } from '../helpers/scenarios';
 import { rblCommand, summaryOf } from './engine-rbl';
+import { inProcessBuild } from './in-process-build';
 
 describe('engine: held builds (real Bazel)', function () {
   this.timeout(10 * 60_000);
@@ -46,20 +45,16 @@ describe('engine: held builds (real Bazel)', function () {
   it('a sink that dies mid-build: besError set, the real result reported, nothing hangs', async () => {
     const gate = armGate(ws);
     let sink: BesSink | null = null;
-    const out = textSink();
-    const build = runBuild({
-      argv: ['build', ...gate.args, '//gate:after_gate'],
-      cwd: ws.dir,
-      env: scrubbedEnv(),
-      bazel: requireBazel(),
-      stdout: out,
-      stderr: out,
-      store: null,
-      besTimeoutSecs: 20,
-      onStarted: (info) => {
-        sink = info.sink;
+    const { output: out, result: build } = inProcessBuild(
+      ws,
+      ['build', ...gate.args, '//gate:after_gate'],
+      {
+        besTimeoutSecs: 20,
+        onStarted: (info) => {
+          sink = info.sink;
+        },
       },
-    });
+    );
     let result: BuildResult;
     try {
       await gate.reached(180_000);
@@ -82,18 +77,14 @@ describe('engine: held builds (real Bazel)', function () {
 
   it('delivers each finished action to the model within moments of its end (measured)', async () => {
     const model = new BuildModel();
-    const out = textSink();
     fs.writeFileSync(path.join(ws.dir, 'gen', 'input.txt'), `delay probe ${Date.now()}\n`);
-    const result = await runBuild({
-      argv: ['build', '--action_env=GREETING=delay', '//gen:all', '//env:all'],
-      cwd: ws.dir,
-      env: scrubbedEnv(),
-      bazel: requireBazel(),
-      stdout: out,
-      stderr: out,
-      store: null,
-      model,
-    });
+    const build = inProcessBuild(
+      ws,
+      ['build', '--action_env=GREETING=delay', '//gen:all', '//env:all'],
+      { model },
+    );
+    const out = build.output;
+    const result = await build.result;
     assert.equal(result.exitCode, 0, out.text().slice(-3000));
     const genrules = model
       .actions(result.summary.invocationId)

@@ -2,20 +2,13 @@
 // instead of a port) and forwarding to the user's own --bes_backend.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { runBuild } from '../../src/runner/build-session';
 import type { InvocationSummary } from '../../src/model/types';
-import {
-  createWorkspace,
-  requireBazel,
-  runBazel,
-  scrubbedEnv,
-  type Workspace,
-} from '../helpers/bazel';
-import { textSink } from '../helpers/cli';
+import { createWorkspace, requireBazel, runBazel, type Workspace } from '../helpers/bazel';
 import { pollUntil } from '../helpers/poll-until';
 import { parseProcessesLine } from '../helpers/processes-line';
 import { rblBuildWrapper } from '../helpers/scenarios';
 import { rblCommand, summaryOf } from './engine-rbl';
+import { inProcessBuild } from './in-process-build';
 
 describe('engine: socket-free and forwarding modes (real Bazel)', function () {
   this.timeout(10 * 60_000);
@@ -27,17 +20,13 @@ describe('engine: socket-free and forwarding modes (real Bazel)', function () {
   });
 
   it('socket-free: tails the BEP binary file, same result as over BES', async () => {
-    const out = textSink();
-    const result = await runBuild({
-      argv: ['build', '--action_env=GREETING=socketfree', '//gen:all', '//env:all'],
-      cwd: ws.dir,
-      env: scrubbedEnv(),
-      bazel: requireBazel(),
-      stdout: out,
-      stderr: out,
-      store: null,
-      socketFree: true,
-    });
+    const build = inProcessBuild(
+      ws,
+      ['build', '--action_env=GREETING=socketfree', '//gen:all', '//env:all'],
+      { socketFree: true },
+    );
+    const out = build.output;
+    const result = await build.result;
     assert.equal(result.exitCode, 0, out.text().slice(-3000));
     assert.ok(!result.plan.argv.some((a) => a.startsWith('--bes_backend')));
     const line = parseProcessesLine(out.text());
