@@ -42,7 +42,8 @@ export async function runRblJson<T = Record<string, unknown>>(
   args: readonly string[],
   options: RblOptions = {},
 ): Promise<CliRun & { json: T }> {
-  const run = await runRbl(withJsonFlag(args), options);
+  const argv = withJsonFlag(args);
+  const run = await runRbl(argv, options);
   let parsed: unknown;
   try {
     parsed = JSON.parse(run.stdout);
@@ -51,7 +52,7 @@ export async function runRblJson<T = Record<string, unknown>>(
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(
-      `rbl ${args.join(' ')}: stdout is not exactly one JSON object (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`,
+      `rbl ${argv.join(' ')}: stdout is not exactly one JSON object (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`,
     );
   }
   return { ...run, json: parsed as T };
