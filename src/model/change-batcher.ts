@@ -8,19 +8,51 @@ import type { ChangeRecorder } from './invocation-record';
 
 type Kind = 'targets' | 'actions' | 'tests';
 
+/**
+ * Ids per invocation, in the order first marked. Keyed by invocation then id rather than by one
+ * joined string: a joined key costs a string allocation and a hash on every event.
+ */
 class RefSet {
-  readonly added = new Map<string, EntityRef>();
-  readonly updated = new Map<string, EntityRef>();
+  private readonly added = new Map<string, Map<string, EntityRef>>();
+  private readonly updated = new Map<string, Map<string, EntityRef>>();
 
   mark(invocationId: string, id: string, added: boolean): void {
-    const key = `${invocationId}\u0000${id}`;
+    const adds = bucket(this.added, invocationId);
     if (added) {
-      this.updated.delete(key);
-      this.added.set(key, { invocationId, id });
-    } else if (!this.added.has(key)) {
-      this.updated.set(key, { invocationId, id });
+      this.updated.get(invocationId)?.delete(id);
+      if (!adds.has(id)) adds.set(id, { invocationId, id });
+      return;
     }
+    if (adds.has(id)) return;
+    const updates = bucket(this.updated, invocationId);
+    if (!updates.has(id)) updates.set(id, { invocationId, id });
   }
+
+  addedRefs(): EntityRef[] {
+    return flatten(this.added);
+  }
+
+  updatedRefs(): EntityRef[] {
+    return flatten(this.updated);
+  }
+}
+
+function bucket(
+  byInvocation: Map<string, Map<string, EntityRef>>,
+  invocationId: string,
+): Map<string, EntityRef> {
+  let refs = byInvocation.get(invocationId);
+  if (!refs) {
+    refs = new Map();
+    byInvocation.set(invocationId, refs);
+  }
+  return refs;
+}
+
+function flatten(byInvocation: Map<string, Map<string, EntityRef>>): EntityRef[] {
+  const out: EntityRef[] = [];
+  for (const refs of byInvocation.values()) for (const ref of refs.values()) out.push(ref);
+  return out;
 }
 
 export class ChangeBatcher implements ChangeRecorder {
@@ -67,12 +99,12 @@ export class ChangeBatcher implements ChangeRecorder {
     const change: ModelChange = {
       invocationsAdded: [...this.invAdded],
       invocationsUpdated: [...this.invUpdated],
-      targetsAdded: [...s.targets.added.values()],
-      targetsUpdated: [...s.targets.updated.values()],
-      actionsAdded: [...s.actions.added.values()],
-      actionsUpdated: [...s.actions.updated.values()],
-      testsAdded: [...s.tests.added.values()],
-      testsUpdated: [...s.tests.updated.values()],
+      targetsAdded: s.targets.addedRefs(),
+      targetsUpdated: s.targets.updatedRefs(),
+      actionsAdded: s.actions.addedRefs(),
+      actionsUpdated: s.actions.updatedRefs(),
+      testsAdded: s.tests.addedRefs(),
+      testsUpdated: s.tests.updatedRefs(),
     };
     this.invAdded = new Set();
     this.invUpdated = new Set();
