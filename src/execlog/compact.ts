@@ -5,7 +5,14 @@ import { InputError } from '../util/errors';
 import { int64ToNumber } from '../util/int64';
 import { RunfilesInput, SymlinkEntrySet, type Input } from './compact-entries';
 import { CompactExpander, type InvocationInfo } from './compact-expand';
-import { EntryTable, Kind, checkInputSet, isInputKind, readDigest } from './compact-table';
+import {
+  EntryTable,
+  Kind,
+  checkInputEntry,
+  checkInputSet,
+  isInputKind,
+  readDigest,
+} from './compact-table';
 import type { Spawn, SpawnDigest, SpawnFile } from './types';
 import { ByteKeyedCache } from './byte-keyed-cache';
 import { WireReader } from './wire';
@@ -237,9 +244,13 @@ export class CompactLogDecoder {
               : field === EntryField.Directory
                 ? Kind.Directory
                 : Kind.Symlink;
-          end = r.lengthEnd();
-          start = r.pos;
-          r.pos = end;
+          {
+            const outer = r.enter();
+            start = r.pos;
+            end = r.end;
+            checkInputEntry(r, kind);
+            r.leave(outer);
+          }
           break;
         case EntryField.InputSet: {
           kind = Kind.InputSet;
