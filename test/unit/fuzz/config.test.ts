@@ -53,6 +53,8 @@ interface Format {
   roundTrip: (text: string) => void;
   /** The pure set and disable of the format's editor on one text (no files). */
   edit: (text: string) => void;
+  /** What `set` writes: only settings the tool has (Buck2 keeps no platform properties). */
+  settings: RemoteSettings;
 }
 
 const FORMATS: Format[] = [
@@ -66,6 +68,7 @@ const FORMATS: Format[] = [
       const set = setMarkedFlags(text, 'build', ['--remote_executor=grpcs://re:443']);
       removeMarkedFlags(set, 'build');
     },
+    settings: SETTINGS,
   },
   {
     tool: 'pants',
@@ -74,6 +77,7 @@ const FORMATS: Format[] = [
     roundTrip: () => undefined,
     edit: (text) =>
       removeMarked(setGlobalOption(text, 'pants.toml', 'remote_instance_name', 'main')),
+    settings: SETTINGS,
   },
   {
     tool: 'buck2',
@@ -88,6 +92,11 @@ const FORMATS: Format[] = [
     },
     edit: (text) => {
       withoutBlocks(withBlock(text, new Map([['engine_address', 'grpc://re:8980']])));
+    },
+    settings: {
+      executor: 'grpc://re.example.com:8980',
+      instance: 'main',
+      headers: { 'x-api-key': SECRET },
     },
   },
 ];
@@ -175,7 +184,7 @@ for (const format of FORMATS) {
           try {
             readRemoteSettings(opts);
             if (!big) {
-              const plan = planRemoteSet(opts, SETTINGS);
+              const plan = planRemoteSet(opts, format.settings);
               // The diff shown to the user masks the secret.
               assert.ok(!renderPlanDiff(plan).includes(SECRET), 'the plan diff shows the secret');
               planRemoteDisable(opts);
