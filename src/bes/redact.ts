@@ -166,7 +166,7 @@ export class Redactor {
       for (const k in value) {
         if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
         const v = (value as Record<string, unknown>)[k];
-        const r = this.deep(v);
+        const r = k === 'contents' && typeof v === 'string' ? this.base64(v) : this.deep(v);
         if (r === v) continue;
         copy ??= { ...(value as Record<string, unknown>) };
         copy[k] = r;
@@ -174,6 +174,17 @@ export class Redactor {
       return copy ?? value;
     }
     return value;
+  }
+
+  /**
+   * A file's inline `contents` (base64 in BEP's JSON shape): an action's stdout or stderr can
+   * print a secret, and the model decodes these, so they are redacted as text too. Re-encoded
+   * only when something was masked.
+   */
+  private base64(encoded: string): string {
+    const text = Buffer.from(encoded, 'base64').toString('utf8');
+    const masked = this.text(text);
+    return masked === text ? encoded : Buffer.from(masked, 'utf8').toString('base64');
   }
 
   private remember(secret: string): void {

@@ -109,6 +109,23 @@ describe('redaction', () => {
     assert.ok(out.includes('"uri":"file:///x/a.o"'), 'plain strings stay as they were');
   });
 
+  it("masks secrets in a file's inline base64 contents (action stdout/stderr)", () => {
+    const r = new Redactor();
+    r.text(`--remote_header=authorization=${SECRET}`);
+    const b64 = (t: string): string => Buffer.from(t, 'utf8').toString('base64');
+    const plain = b64('compiled ok\n');
+    const out = r.event({
+      id: { actionCompleted: { primaryOutput: 'out/a' } },
+      action: {
+        stdout: { name: 'stdout', contents: plain },
+        stderr: { name: 'stderr', contents: b64(`token is ${SECRET}\n`) },
+      },
+    });
+    assert.equal(out.action?.stdout?.contents, plain);
+    const stderr = Buffer.from(out.action?.stderr?.contents ?? '', 'base64').toString('utf8');
+    assert.equal(stderr, 'token is ***\n');
+  });
+
   it('the sink hands out only redacted events', async () => {
     const sink = new BesSink();
     const events: SinkEvent[] = [];
