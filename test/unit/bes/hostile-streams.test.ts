@@ -123,4 +123,20 @@ describe('BES sink: hostile streams', () => {
     ]);
     assert.notEqual(status.code, grpc.status.OK, 'a stream out of order finished OK');
   });
+
+  // Issue 10: a client that vanishes mid-stream leaves its invocation "interrupted" within 5 s.
+  // The sink has no signal for it yet (a cancelled call fires neither onStreamFinished nor
+  // onProblem), so nothing downstream can mark the invocation; this asserts the note.
+  it('a client that vanishes mid-stream is noted for its invocation within 5 s', async () => {
+    const good = records();
+    const started = Date.now();
+    await client.stream(fullStream(ids(7), good), { cancelAfterAcks: 3 });
+    while (Date.now() - started < 5000 && !problems.some((p) => p.invocationId === 'inv-7')) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(
+      problems.some((p) => p.invocationId === 'inv-7'),
+      `no note for the vanished stream within 5 s (${events.length} events delivered)`,
+    );
+  });
 });
