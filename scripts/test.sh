@@ -29,7 +29,7 @@ step() {
 }
 
 step lint npm run --silent lint
-for tier in unit bazel remote e2e; do
+for tier in unit bazel remote package e2e; do
   [[ -f ".mocharc.$tier.json" ]] || continue
   if [[ -z "$(find "out/test/$tier" -name '*.test.js' -print -quit 2>/dev/null)" ]]; then
     continue
