@@ -211,6 +211,17 @@ export class BesSink {
       }
     });
     call.on('error', () => undefined);
+    // A client that dies or cancels mid-stream ends the call with neither an end nor an error
+    // from us: say so, so the invocation can be marked instead of "running" forever.
+    call.on('cancelled', () => {
+      if (failed || !invocationId) return;
+      const s = this.invocations.get(invocationId);
+      if (s?.streamFinished) return;
+      this.onProblem.fire({
+        invocationId,
+        message: `invocation ${invocationId}: the client went away mid-stream after event ${s?.delivered ?? 0}`,
+      });
+    });
   }
 
   /** Handles one stream request; returns its invocation id. Throws CallFailure to fail the call. */
@@ -238,6 +249,15 @@ export class BesSink {
       throw new CallFailure(grpc.status.PERMISSION_DENIED, `unknown invocation ${invocationId}`);
     }
     const s = this.state(invocationId);
+    // Bazel numbers a stream's events 1, 2, 3...; a retry re-sends from the first unacked one
+    // (duplicates, acked again). A skipped number means a lost or reordered event: refusing the
+    // stream says so, where delivering on would leave a model with a silent hole.
+    if (seq > s.delivered + 1) {
+      throw new CallFailure(
+        grpc.status.FAILED_PRECONDITION,
+        `invocation ${invocationId}: event ${seq} arrived when event ${s.delivered + 1} was due (sequence numbers must follow each other)`,
+      );
+    }
     if (seq > s.delivered) {
       const last = this.deliver(invocationId, streamId?.buildId ?? '', seq, ordered?.event, s);
       for (const f of this.forwarders) f.event(invocationId, seq, req.raw, call.metadata, last);
