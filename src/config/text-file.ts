@@ -45,8 +45,31 @@ export function encodeText(file: Pick<TextFile, 'bom' | 'encoding'>, text: strin
   return Buffer.from((file.bom ? BOM : '') + text, file.encoding);
 }
 
+/** How a text was decoded from its file's bytes: what byte offsets are counted in. */
+export type TextDecoding = Pick<TextFile, 'bom' | 'encoding'>;
+
+/** A text's file as errors name it, and the decoding its byte offsets are counted in. */
+export interface TextOrigin extends TextDecoding {
+  displayPath: string;
+}
+
+/**
+ * The origin of a text known only by its file's name (the pure editors). Its bytes are
+ * unknown, so the decoding is the one `decodeText` would have chosen for the text's latin1
+ * form: a text of latin1 characters that are not valid UTF-8 as bytes came from a latin1
+ * decoding. Counting such a text as latin1 never puts an offset past the end of the file.
+ */
+export function originOf(file: string | TextOrigin, text: string): TextOrigin {
+  if (typeof file !== 'string') return file;
+  // eslint-disable-next-line no-control-regex
+  const latin1Only = /^[\u0000-\u00ff]*$/.test(text);
+  const encoding =
+    latin1Only && decodeText(Buffer.from(text, 'latin1')).encoding === 'latin1' ? 'latin1' : 'utf8';
+  return { displayPath: file, bom: false, encoding };
+}
+
 /** Byte offset of character index `index` in `text` as stored (BOM included). */
-export function byteOffset(file: Pick<TextFile, 'bom' | 'encoding'>, text: string, index: number) {
+export function byteOffset(file: TextDecoding, text: string, index: number) {
   const prefix = file.bom ? 3 : 0;
   return prefix + Buffer.byteLength(text.slice(0, index), file.encoding);
 }
@@ -138,10 +161,11 @@ export type TextOverrides = ReadonlyMap<string, string | null>;
 export function readTextFor(
   file: string,
   overrides?: TextOverrides,
-): { text: string; bom: boolean } | null {
+): ({ text: string } & TextDecoding) | null {
   if (overrides?.has(file)) {
     const text = overrides.get(file) ?? null;
-    return text === null ? null : { text, bom: false };
+    // A planned text is written back as UTF-8 without a BOM only when it had none.
+    return text === null ? null : { text, bom: false, encoding: 'utf8' };
   }
   const bytes = readIfExists(file);
   return bytes === null ? null : decodeText(bytes);

@@ -17,7 +17,14 @@ import {
   looseModeWarning,
 } from '../secrets-file';
 import type { RemoteSettings } from '../settings';
-import { isInside, readTextFile, type TextFile } from '../text-file';
+import {
+  byteOffset,
+  isInside,
+  originOf,
+  readTextFile,
+  type TextFile,
+  type TextOrigin,
+} from '../text-file';
 import { loadRcChain, type RcChainOptions } from './chain';
 import {
   HEADER_FLAGS,
@@ -133,9 +140,13 @@ export function headerSecretsIn(text: string): string[] {
   return out;
 }
 
-/** Updates our marked lines for `directive` in place, and appends the missing ones. */
+/**
+ * Updates our marked lines for `directive` in place, and appends the missing ones. `file`
+ * is the rc file the text belongs to, for naming it when the text cannot be edited.
+ */
 function upsert(
   text: string,
+  file: string | TextOrigin,
   directive: string,
   wanted: WantedFlag[],
   before: BazelEffective,
@@ -162,8 +173,13 @@ function upsert(
     const last = lines[lines.length - 1];
     if (at === lines.length && last && last.eol === '' && last.text.endsWith('\\')) {
       // Bazel would join a line added after a dangling backslash to the line before it.
+      // The last line is the user's (ours never end in a backslash), so the backslash is
+      // the file's last byte whatever we changed above it.
+      const origin = originOf(file, text);
       throw new InputError(
         'ends with a backslash and no newline, so a line added after it would join it; end the file with a newline first',
+        origin.displayPath,
+        byteOffset(origin, text, text.length - 1),
       );
     }
     lines = insertLines(lines, at, append, text === '' ? '\n' : dominantEol(text));
@@ -173,16 +189,27 @@ function upsert(
 
 /**
  * Pure form of `set` on one rc text: our marked `directive --flag=value` lines, updated in
- * place or appended. Used by `planBazelSet` and by the property tests.
+ * place or appended. Used by `planBazelSet` and by the property tests; `file` names the
+ * text in errors.
  */
-export function setMarkedFlags(text: string, directive: string, words: readonly string[]): string {
+export function setMarkedFlags(
+  text: string,
+  directive: string,
+  words: readonly string[],
+  file: string | TextOrigin = '.bazelrc',
+): string {
   const wanted = words.map((word) => ({
     key: flagKey(word) ?? word,
     word,
     inEffect: () => false,
     source: () => undefined,
   }));
-  return upsert(text, directive, wanted, { single: {}, headers: {}, platform: {}, warnings: [] });
+  return upsert(text, file, directive, wanted, {
+    single: {},
+    headers: {},
+    platform: {},
+    warnings: [],
+  });
 }
 
 /** Pure form of `disable` on one rc text: removes our marked lines for `directive`. */
@@ -222,14 +249,15 @@ export function planBazelSet(options: BazelEditOptions, settings: RemoteSettings
   if (!main.file.exists) main.text = createdFileText();
   const extra: FileChange[] = [];
   let secretsWarning: string | null = null;
-  if (wanted.plain.length > 0) main.text = upsert(main.text, directive, wanted.plain, before);
+  if (wanted.plain.length > 0)
+    main.text = upsert(main.text, main.file, directive, wanted.plain, before);
   if (wanted.secret.length > 0) {
     const choice = chooseSecretsFile(workspace, chain);
     const secretsFile = readTextFile(workspace, choice.path, SECRETS_FILE_MODE);
     secretsWarning = looseModeWarning(secretsFile);
     const secrets = open(secretsFile);
     if (!secretsFile.exists) secrets.text = createdFileText();
-    secrets.text = upsert(secrets.text, directive, wanted.secret, before);
+    secrets.text = upsert(secrets.text, secrets.file, directive, wanted.secret, before);
     if (choice.tryImport) addTryImport(main, workspace, choice.path);
     if (choice.gitignore) extra.push(gitignoreAddition(workspace, choice.path));
   }

@@ -61,10 +61,10 @@ export function loadBuckFiles(options: BuckOptions, overrides?: TextOverrides): 
   if (options.config !== null) paths.push(path.join(ws, buckConfigFileName(options.config)));
   const files: BuckFile[] = [];
   const read = (p: string, depth: number): void => {
-    const text = readTextFor(p, overrides)?.text ?? null;
-    if (text === null || depth > 10) return;
+    const got = readTextFor(p, overrides);
+    if (got === null || depth > 10) return;
     const displayPath = displayPathOf(ws, p);
-    const doc = parseBuckconfig(text, displayPath);
+    const doc = parseBuckconfig(got.text, { displayPath, bom: got.bom, encoding: got.encoding });
     files.push({ path: p, displayPath, doc });
     for (const inc of doc.includes) read(path.resolve(path.dirname(p), inc.path), depth + 1);
   };

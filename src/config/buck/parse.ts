@@ -1,5 +1,6 @@
 import { InputError } from '../../util/errors';
 import { splitLines, type Line } from '../lines';
+import { byteOffset, originOf, type TextOrigin } from '../text-file';
 
 /**
  * A lossless reading of a `.buckconfig`: the physical lines are kept as they are, and the
@@ -26,7 +27,11 @@ export interface BuckDocument {
   includes: BuckInclude[];
 }
 
-export function parseBuckconfig(text: string, displayPath: string): BuckDocument {
+/**
+ * Error offsets are counted in the decoding the text came from (latin1 when the file is not
+ * valid UTF-8, plus a BOM), so they point at the bad line in the file as stored.
+ */
+export function parseBuckconfig(text: string, file: string | TextOrigin): BuckDocument {
   const lines = splitLines(text);
   const doc: BuckDocument = { lines, entries: [], includes: [] };
   let section = '';
@@ -45,10 +50,11 @@ export function parseBuckconfig(text: string, displayPath: string): BuckDocument
     }
     const eq = t.indexOf('=');
     if (eq <= 0) {
+      const origin = originOf(file, text);
       throw new InputError(
         `expected 'key = value', a [section] or a comment on line ${i + 1}`,
-        displayPath,
-        Buffer.byteLength(text.slice(0, lines[i].start), 'utf8'),
+        origin.displayPath,
+        byteOffset(origin, text, lines[i].start),
       );
     }
     const first = i;

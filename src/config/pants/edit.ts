@@ -73,8 +73,8 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
   const ws = path.resolve(options.workspace);
   const target = readTextFile(ws, path.join(ws, configFileName(options.config)));
   const main = readTextFile(ws, path.join(ws, 'pants.toml'));
-  const mainDoc = scanTomlFile(main.text, main.displayPath, main.bom);
-  const targetDoc = scanTomlFile(target.text, target.displayPath, target.bom);
+  const mainDoc = scanTomlFile(main.text, main);
+  const targetDoc = scanTomlFile(target.text, target);
   const version = pinnedVersion(targetDoc) ?? pinnedVersion(mainDoc);
   const generation = optionGeneration(target.exists ? targetDoc : mainDoc, version);
   const before = effectivePantsSettings(loadPantsFiles(options), options);
@@ -124,7 +124,7 @@ export function planPantsSet(options: PantsOptions, settings: RemoteSettings): E
     wanted.push([PLATFORM_OPTION, Object.entries(merged).map(([k, v]) => `${k}=${v}`)]);
   }
   let text = target.exists ? target.text : createdFileText();
-  for (const [name, value] of wanted) text = setGlobalOption(text, target.displayPath, name, value);
+  for (const [name, value] of wanted) text = setGlobalOption(text, target, name, value);
   const changes: FileChange[] = [{ file: target, after: text, secrets: [] }];
   const newSecrets = Object.values(settings.headers ?? {});
   if (settings.headers !== undefined) {
@@ -176,7 +176,7 @@ function secretsChanges(
   const loose = looseModeWarning(rc);
   if (loose) warnings.push(loose);
   let text = rc.exists ? rc.text : createdFileText();
-  const doc = scanTomlFile(text, rc.displayPath, rc.bom);
+  const doc = scanTomlFile(text, rc);
   for (const name of HEADER_OPTIONS) {
     const current = globalEntries(doc).find((e) => e.key.length === 1 && e.key[0] === name);
     const merged: Record<string, TomlValue> =
@@ -184,7 +184,7 @@ function secretsChanges(
         ? { ...current.value }
         : {};
     Object.assign(merged, headers);
-    text = setGlobalOption(text, rc.displayPath, name, merged);
+    text = setGlobalOption(text, rc, name, merged);
   }
   const out: FileChange[] = [{ file: rc, after: text, secrets: [] }];
   if (state === 'untracked') out.push(gitignoreAddition(ws, rcPath));

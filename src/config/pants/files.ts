@@ -1,7 +1,14 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
-import { byteOffset, displayPathOf, readTextFor, type TextOverrides } from '../text-file';
+import {
+  byteOffset,
+  displayPathOf,
+  originOf,
+  readTextFor,
+  type TextOrigin,
+  type TextOverrides,
+} from '../text-file';
 import { TomlSyntaxError, scanToml, type TomlDocument } from './toml-scan';
 
 export interface PantsOptions {
@@ -22,17 +29,18 @@ export interface PantsFile {
   doc: TomlDocument;
 }
 
-/** Scans TOML text, turning a syntax error into an InputError with the file and byte offset. */
-export function scanTomlFile(text: string, displayPath: string, bom = false): TomlDocument {
+/**
+ * Scans TOML text, turning a syntax error into an InputError with the file and byte offset.
+ * The offset is counted in the decoding the text came from (latin1 when the file is not
+ * valid UTF-8, plus a BOM), so it points at the bad byte in the file as stored.
+ */
+export function scanTomlFile(text: string, file: string | TextOrigin): TomlDocument {
   try {
     return scanToml(text);
   } catch (err) {
     if (err instanceof TomlSyntaxError) {
-      throw new InputError(
-        err.message,
-        displayPath,
-        byteOffset({ bom, encoding: 'utf8' }, text, err.index),
-      );
+      const origin = originOf(file, text);
+      throw new InputError(err.message, origin.displayPath, byteOffset(origin, text, err.index));
     }
     throw err;
   }
@@ -92,9 +100,9 @@ export function loadPantsFiles(options: PantsOptions, overrides?: TextOverrides)
   for (const f of pantsFilePaths(options)) {
     const read = readTextFor(f.path, overrides);
     if (read === null) continue;
-    const { text, bom } = read;
     const displayPath = displayPathOf(ws, f.path);
-    files.push({ ...f, displayPath, doc: scanTomlFile(text, displayPath, bom) });
+    const origin = { displayPath, bom: read.bom, encoding: read.encoding };
+    files.push({ ...f, displayPath, doc: scanTomlFile(read.text, origin) });
   }
   return files;
 }

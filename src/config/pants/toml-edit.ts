@@ -1,6 +1,7 @@
 import { MARK, dominantEol, insertLines, joinLines, removeLines, splitLines } from '../lines';
 import { globalEntries } from './effective';
 import { scanTomlFile } from './files';
+import type { TextOrigin } from '../text-file';
 import { formatTomlValue, type TomlValue } from './toml-scan';
 
 /**
@@ -22,7 +23,7 @@ export function sameValue(a: TomlValue, b: TomlValue): boolean {
  */
 export function setGlobalOption(
   text: string,
-  file: string,
+  file: string | TextOrigin,
   name: string,
   value: TomlValue,
 ): string {
