@@ -46,7 +46,11 @@ export class TomlSyntaxError extends Error {
 
 const BARE_KEY = /[A-Za-z0-9_-]/;
 
+/** Far deeper than any Pants option goes; a damaged file could otherwise exhaust the stack. */
+const MAX_NESTING = 100;
+
 class Scanner {
+  private depth = 0;
   i = 0;
   constructor(readonly s: string) {}
 
@@ -193,8 +197,7 @@ class Scanner {
     if (this.startsWith("'''")) return this.multiline("'");
     if (c === '"') return this.basicString();
     if (c === "'") return this.literalString();
-    if (c === '[') return this.array();
-    if (c === '{') return this.inlineTable();
+    if (c === '[' || c === '{') return this.nested(c);
     const start = this.i;
     while (/[0-9A-Za-z_+\-.:]/.test(this.peek())) this.i++;
     const word = this.s.slice(start, this.i);
@@ -207,6 +210,17 @@ class Scanner {
     if (/^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}/.test(word)) return word;
     if (/^[+-]?(inf|nan)$/.test(word)) return Number(word.replace('inf', 'Infinity'));
     return this.fail(`invalid value '${word}'`, start);
+  }
+
+  /** Arrays and inline tables, refused past MAX_NESTING deep rather than overflowing the stack. */
+  nested(open: '[' | '{'): TomlValue {
+    if (this.depth >= MAX_NESTING) this.fail(`nested more than ${MAX_NESTING} deep`);
+    this.depth++;
+    try {
+      return open === '[' ? this.array() : this.inlineTable();
+    } finally {
+      this.depth--;
+    }
   }
 
   array(): TomlValue[] {

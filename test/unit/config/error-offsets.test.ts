@@ -65,3 +65,17 @@ describe('config error offsets', () => {
     assert.equal(err.offset, bytes.length - 1);
   });
 });
+
+describe('pants.toml nesting', () => {
+  it('a value nested past the limit is refused with an InputError, not a stack overflow', () => {
+    const bytes = Buffer.from(`[GLOBAL]\nx = ${'['.repeat(20000)}`);
+    const err = refusal(bytes, (t, o) => scanTomlFile(t, o));
+    assert.equal(err.source, 'the-file');
+    assert.match(err.message, /nested more than/);
+  });
+
+  it('a value nested a few deep still reads', () => {
+    const doc = scanTomlFile('[GLOBAL]\nx = [[[1]], {a = [2]}]\n', 'pants.toml');
+    assert.equal(doc.tables.length, 1);
+  });
+});
