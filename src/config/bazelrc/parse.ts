@@ -30,9 +30,22 @@ export interface RcDocument {
 
 const SEPARATORS = ' \t\r\n';
 
-/** Characters of a logical line with continuations taken out, each with its position. */
-function cleanChars(text: string, start: number, end: number): { ch: string; pos: number }[] {
-  const out: { ch: string; pos: number }[] = [];
+/**
+ * A logical line with continuations taken out: its characters, and where each one stands in the
+ * file. Lines without a continuation (nearly all) keep the file's own slice and a plain offset, so
+ * a huge line costs no per-character allocation.
+ */
+interface CleanLine {
+  chars: string;
+  pos(index: number): number;
+}
+
+function cleanLine(text: string, start: number, end: number): CleanLine {
+  const raw = text.slice(start, end);
+  if (!raw.includes('\\\n') && !raw.includes('\\\r\n'))
+    return { chars: raw, pos: (i) => start + i };
+  const kept: string[] = [];
+  const positions: number[] = [];
   for (let i = start; i < end; i++) {
     if (text[i] === '\\' && text[i + 1] === '\n') {
       i += 1;
@@ -42,33 +55,35 @@ function cleanChars(text: string, start: number, end: number): { ch: string; pos
       i += 2;
       continue;
     }
-    out.push({ ch: text[i], pos: i });
+    kept.push(text[i]);
+    positions.push(i);
   }
-  return out;
+  return { chars: kept.join(''), pos: (i) => positions[i] };
 }
 
-function tokenize(chars: { ch: string; pos: number }[]): {
+function tokenize(line: CleanLine): {
   words: RcWord[];
   commentStart: number | null;
 } {
+  const { chars } = line;
   const words: RcWord[] = [];
   let i = 0;
   while (i < chars.length) {
-    while (i < chars.length && SEPARATORS.includes(chars[i].ch)) i++;
+    while (i < chars.length && SEPARATORS.includes(chars[i])) i++;
     if (i >= chars.length) break;
-    if (chars[i].ch === '#') return { words, commentStart: chars[i].pos };
-    const start = chars[i].pos;
+    if (chars[i] === '#') return { words, commentStart: line.pos(i) };
+    const start = line.pos(i);
     let value = '';
     let quote = '';
     let comment: number | null = null;
     let end = start;
-    while (i < chars.length && (quote !== '' || !SEPARATORS.includes(chars[i].ch))) {
-      const c = chars[i].ch;
+    while (i < chars.length && (quote !== '' || !SEPARATORS.includes(chars[i]))) {
+      const c = chars[i];
       if (c === '\\') {
         i++;
         if (i >= chars.length) break;
-        value += chars[i].ch;
-        end = chars[i].pos + 1;
+        value += chars[i];
+        end = line.pos(i) + 1;
         i++;
         continue;
       }
@@ -76,14 +91,14 @@ function tokenize(chars: { ch: string; pos: number }[]): {
         if (c !== quote) value += c;
         else quote = '';
       } else if (c === '#') {
-        comment = chars[i].pos;
+        comment = line.pos(i);
         break;
       } else if (c === '"' || c === "'") {
         quote = c;
       } else {
         value += c;
       }
-      end = chars[i].pos + 1;
+      end = line.pos(i) + 1;
       i++;
     }
     // Bazel drops a word that came out empty (`""`); we do the same.
@@ -118,7 +133,7 @@ export function parseBazelrc(text: string): RcDocument {
       eol = crlf ? '\r\n' : '\n';
       break;
     }
-    const { words, commentStart } = tokenize(cleanChars(text, start, end));
+    const { words, commentStart } = tokenize(cleanLine(text, start, end));
     lines.push({ start, end, eol, lineNumber, words, commentStart });
     start = end + eol.length;
     lineNumber += physical;
