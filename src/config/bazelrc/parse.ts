@@ -73,34 +73,48 @@ function tokenize(line: CleanLine): {
     if (i >= chars.length) break;
     if (chars[i] === '#') return { words, commentStart: line.pos(i) };
     const start = line.pos(i);
+    // The word's value is built from literal runs of `chars` (sliced, not added one character
+    // at a time: a fuzzed 10 MB word would otherwise churn the garbage collector).
     let value = '';
+    let runStart = i;
+    const flush = (to: number): void => {
+      if (to > runStart) value += chars.slice(runStart, to);
+    };
     let quote = '';
     let comment: number | null = null;
     let end = start;
     while (i < chars.length && (quote !== '' || !SEPARATORS.includes(chars[i]))) {
       const c = chars[i];
       if (c === '\\') {
+        flush(i);
         i++;
+        // The escaped character starts the next literal run.
+        runStart = i;
         if (i >= chars.length) break;
-        value += chars[i];
         end = line.pos(i) + 1;
         i++;
         continue;
       }
       if (quote !== '') {
-        if (c !== quote) value += c;
-        else quote = '';
+        if (c === quote) {
+          flush(i);
+          quote = '';
+          runStart = i + 1;
+        }
       } else if (c === '#') {
+        flush(i);
+        runStart = i;
         comment = line.pos(i);
         break;
       } else if (c === '"' || c === "'") {
+        flush(i);
         quote = c;
-      } else {
-        value += c;
+        runStart = i + 1;
       }
       end = line.pos(i) + 1;
       i++;
     }
+    flush(i);
     // Bazel drops a word that came out empty (`""`); we do the same.
     if (value !== '') words.push({ value, start, end });
     if (comment !== null) return { words, commentStart: comment };
