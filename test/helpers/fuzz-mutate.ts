@@ -1,20 +1,20 @@
 // Seeded mutation of real inputs for the fuzz tier (test/unit/fuzz/). Every case is a pure
 // function of (seed, case number), so a failure message that prints both reproduces it exactly.
+import { SeededRandom } from '../../bench/rng';
 
-/** mulberry32: small, fast, and good enough to spread mutations; not for cryptography. */
+/**
+ * The fuzz tier's view of the project's one seeded generator (bench/rng.ts, mulberry32): the
+ * same sequence for the same seed, with `int(n)` in [0, n) as the mutators count.
+ */
 export class Prng {
-  private state: number;
+  private readonly random: SeededRandom;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.random = new SeededRandom(seed);
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random.next();
   }
 
   /** An integer in [0, n). */
