@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { resolveImportPath } from '../config/bazelrc/chain';
+import { parseBazelrc } from '../config/bazelrc/parse';
 
 /** Commands whose rc lines a command inherits, parents first (Bazel's inheritance, simplified). */
 const PARENTS: Record<string, string[]> = {
@@ -24,48 +26,16 @@ interface RcLine {
   words: string[];
 }
 
-/** Splits an rc line into words, honouring quotes and backslashes. */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  let has = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] ?? '';
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && i + 1 < line.length) current += line[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      has = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      current += line[++i];
-      has = true;
-    } else if (c === '#') break;
-    else if (/\s/.test(c)) {
-      if (has || current !== '') out.push(current);
-      current = '';
-      has = false;
-    } else current += c;
-  }
-  if (has || current !== '') out.push(current);
-  return out;
-}
-
+/** Reads one rc file and its imports with the config layer's lossless parser (Bazel's tokenizer). */
 function readRc(file: string, workspace: string, into: RcLine[], seen: Set<string>): void {
   if (seen.has(file) || !fs.existsSync(file)) return;
   seen.add(file);
-  const text = fs.readFileSync(file, 'utf8').replace(/\\\r?\n/g, ' ');
-  for (const line of text.split(/\r?\n/)) {
-    const w = words(line);
+  for (const line of parseBazelrc(fs.readFileSync(file, 'utf8')).lines) {
+    const w = line.words.map((word) => word.value);
     const head = w[0];
     if (!head) continue;
     if ((head === 'import' || head === 'try-import') && w[1]) {
-      const target = w[1].startsWith('%workspace%')
-        ? path.join(workspace, w[1].slice(11))
-        : path.resolve(workspace, w[1]);
-      readRc(target, workspace, into, seen);
+      readRc(resolveImportPath(workspace, w[1], path.dirname(file)), workspace, into, seen);
       continue;
     }
     const [command = '', config = null] = head.split(':');
