@@ -211,11 +211,14 @@ function readInputSet(r: WireReader): InputSet {
   while (!r.done) {
     const tag = r.varint();
     const field = tag >>> 3;
-    if (field === 5 || field === 1) r.uint32s(tag & 7, direct);
-    else if (field === 2) r.uint32s(tag & 7, dirs);
-    else if (field === 3) r.uint32s(tag & 7, symlinks);
-    else if (field === 4) r.uint32s(tag & 7, transitive);
-    else r.skip(tag & 7);
+    const wireType = tag & 7;
+    // Only varint and packed ids are ids; anything else is skipped, as checkInputSet does.
+    if (wireType !== 0 && wireType !== 2) r.skip(wireType);
+    else if (field === 5 || field === 1) r.uint32s(wireType, direct);
+    else if (field === 2) r.uint32s(wireType, dirs);
+    else if (field === 3) r.uint32s(wireType, symlinks);
+    else if (field === 4) r.uint32s(wireType, transitive);
+    else r.skip(wireType);
   }
   if (dirs.length > 0) direct.push(...dirs);
   if (symlinks.length > 0) direct.push(...symlinks);
@@ -230,17 +233,24 @@ export function checkInputSet(r: WireReader, table: EntryTable): string | null {
   while (!r.done) {
     const tag = r.varint();
     const field = tag >>> 3;
-    if (field >= 1 && field <= 5) {
-      const packedEnd = (tag & 7) === 2 ? r.lengthEnd() : -1;
-      do {
-        const ref = r.varint();
+    const wireType = tag & 7;
+    if (field >= 1 && field <= 5 && (wireType === 0 || wireType === 2)) {
+      // The same walk as readInputSet (WireReader.uint32s), so what passes here reads there.
+      const end = wireType === 2 ? r.lengthEnd() : -1;
+      const refs: number[] = [];
+      if (end < 0) refs.push(r.varint());
+      else {
+        while (r.pos < end) refs.push(r.varint());
+        if (r.pos !== end) throw new Error('packed field overruns its length');
+      }
+      for (const ref of refs) {
         const kind = table.kind(ref);
         const ok = field === 4 ? kind === Kind.InputSet : isInputKind(kind);
         if (!ok) {
           return `input set refers to entry ${ref}, which is ${kind === Kind.None ? 'missing' : 'of another kind'}`;
         }
-      } while (packedEnd >= 0 && r.pos < packedEnd);
-    } else r.skip(tag & 7);
+      }
+    } else r.skip(wireType);
   }
   return null;
 }

@@ -38,7 +38,8 @@ export function sharedFiles(rel: string, keep: (name: string) => boolean): strin
  */
 export function assertLocatedInputError(err: unknown, source: string, maxOffset?: number): void {
   if (!(err instanceof InputError)) {
-    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    // The thrower's stack, so a CI log alone locates the unguarded path.
+    const what = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
     throw new Error(`threw something other than an InputError: ${what}`);
   }
   if (err.source !== source) {

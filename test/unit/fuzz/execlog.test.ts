@@ -192,4 +192,13 @@ describe('fuzz: execution log regressions', () => {
     assert.ok(c.seed.includes('tool_runfiles_contents_new'), `the seed list changed: ${c.seed}`);
     decodeAll(new CompactLogDecoder('regress.zstd'), c.mutant.bytes, rng, 'regress.zstd');
   });
+
+  it('compact: a damaged entry behind a spawn input is refused when read (seed 141835936, case 6292)', () => {
+    // Found by the compact fuzzer in CI: reading spawn.inputs threw a plain Error ("field runs
+    // past the end of the message") from a lazily expanded entry.
+    const rng = caseRng(141835936, 6292);
+    const c = compactCase(compactSeeds(), rng);
+    assert.ok(c.seed.includes('tool_runfiles_contents_new'), `the seed list changed: ${c.seed}`);
+    decodeAll(new CompactLogDecoder('regress.zstd'), c.mutant.bytes, rng, 'regress.zstd');
+  });
 });
