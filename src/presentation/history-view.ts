@@ -35,6 +35,15 @@ export class HistoryModelView implements BuildModelView {
     for (const id of this.storedEntries().keys()) this.hidden.add(id);
   }
 
+  /**
+   * Drops what was read from the store, so the next question reads it again (after the store
+   * was cleared, or a terminal build was recorded into it).
+   */
+  reloadStored(): void {
+    this.stored = undefined;
+    this.hidden.clear();
+  }
+
   invocations(): readonly Invocation[] {
     const live = this.live.invocations();
     const liveIds = new Set(live.map((i) => i.id));

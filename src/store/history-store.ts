@@ -46,6 +46,8 @@ export interface StoredInvocation {
 const SUMMARY = 'summary.json';
 const EXEC_LOG = 'exec.log.json';
 const BASELINE = 'baseline.exec.json';
+/** Prefix of a folder being deleted: `~` is not allowed in an id, so `list()` never reads it. */
+const TRASH = '~cleared-';
 
 /** Output set key of a spawn: its sorted listed outputs. */
 export function outputSetKey(spawn: Spawn): string {
@@ -79,6 +81,37 @@ export class HistoryStore {
       if (spawns && spawns.length > 0) this.mergeBaseline(spawns, redact);
       this.prune();
     });
+  }
+
+  /**
+   * Forgets every stored invocation and the baseline ("Clear history"); returns how many
+   * invocations went. Under the store's lock, so it never interleaves with a build's prune or
+   * baseline merge; each invocation folder is first renamed to a name `list()` skips, so a
+   * reader sees a whole invocation or none of it, never half. The `.gitignore` stays.
+   */
+  clear(lockTimeoutMs = 15_000): number {
+    if (!fs.existsSync(this.dir)) return 0;
+    return withDirLock(
+      path.join(this.dir, '.lock'),
+      () => {
+        let cleared = 0;
+        for (const name of fs.readdirSync(this.dir)) {
+          const entry = path.join(this.dir, name);
+          if (name === '.lock') continue;
+          if (name === BASELINE || name.startsWith(TRASH)) {
+            fs.rmSync(entry, { recursive: true, force: true });
+            continue;
+          }
+          if (!fs.statSync(entry, { throwIfNoEntry: false })?.isDirectory()) continue;
+          if (this.summary(name) !== null) cleared++;
+          const trash = path.join(this.dir, `${TRASH}${name}`);
+          fs.renameSync(entry, trash);
+          fs.rmSync(trash, { recursive: true, force: true });
+        }
+        return cleared;
+      },
+      lockTimeoutMs,
+    );
   }
 
   list(): StoredInvocation[] {

@@ -19,7 +19,10 @@ export function createEngine(workspaceRoots: () => string[]): Engine {
     model,
     launcher: new RunnerLauncher(live),
     clearHistory: () => {
-      model.hideStored();
+      // The one store on disk first (what the CLI and every window read), then this window's
+      // memory of it; a running build stays and is recorded when it ends.
+      for (const root of workspaceRoots()) HistoryStore.forWorkspace(root).clear();
+      model.reloadStored();
       for (const invocation of live.invocations()) {
         if (invocation.state !== 'running') live.forget(invocation.id);
       }
