@@ -50,6 +50,7 @@ export function newInvocation(id: string, buildRequestId: string | null): Invoca
     cacheHitRate: null,
     remoteRate: null,
     resultsUrl: null,
+    criticalPath: null,
   };
 }
 
@@ -100,6 +101,7 @@ export class InvocationRecord {
     if (event.finished) this.finished(event);
     if (event.buildMetrics) this.metrics(event);
     if (event.aborted) this.aborted(event);
+    if (event.buildToolLogs) this.toolLogs(event.buildToolLogs);
     if (event.lastMessage) {
       this.complete = true;
       this.flushOutput();
@@ -268,6 +270,14 @@ export class InvocationRecord {
       else if ((c.count ?? 0) > 0) line[c.name] = c.count ?? 0;
     }
     this.invocation.processes.bazel = line;
+    this.touch();
+  }
+
+  /** Keeps the critical-path text (Bazel sends it inline; the insights view parses it). */
+  private toolLogs(logs: NonNullable<BepEvent['buildToolLogs']>): void {
+    const entry = logs.log?.find((f) => f.name === 'critical path' && f.contents);
+    if (!entry) return;
+    this.invocation.criticalPath = decodeContents(entry);
     this.touch();
   }
 

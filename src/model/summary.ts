@@ -52,6 +52,7 @@ export function summarize(record: InvocationRecord): InvocationSummary {
     processes: { ...inv.processes, byRunner: { ...inv.processes.byRunner } },
     cacheHitRate: inv.cacheHitRate,
     remoteRate: inv.remoteRate,
+    criticalPath: inv.criticalPath ?? null,
     actions: summaryActions(record.actions.values()),
     targets: [...record.targets.values()].map((t) => ({ label: t.label, success: t.success })),
     tests: [...record.tests.values()].map((t) => ({

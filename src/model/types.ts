@@ -194,6 +194,11 @@ export interface Invocation {
   remoteRate: number | null;
   /** Results URL of a user's own BES backend, when forwarding to one. */
   resultsUrl: string | null;
+  /**
+   * Bazel's critical-path text from BEP `BuildToolLogs` ("critical path" entry), as sent; null
+   * until it arrives. Optional because invocations rebuilt from older stored summaries lack it.
+   */
+  criticalPath?: string | null;
 }
 
 /** One entry of the summary's `actions`: one spawn (CONTRACT.md `rbl build`). */
@@ -226,6 +231,8 @@ export interface InvocationSummary {
   processes: ProcessesSummary;
   cacheHitRate: number | null;
   remoteRate: number | null;
+  /** See `Invocation.criticalPath`; absent in summaries stored before it was recorded. */
+  criticalPath?: string | null;
   actions: SummaryAction[];
   targets: { label: string; success: boolean | null }[];
   tests: { label: string; status: string; durationMs: number | null }[];
