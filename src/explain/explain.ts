@@ -1,7 +1,7 @@
 import type { Spawn } from '../execlog/types';
 import { diffActions, sameInputSide } from './action-diff';
 import { CauseRegistry, type CauseFacts } from './cause-registry';
-import { ActionGraph, type ActionNode } from './graph';
+import { ActionGraph, spawnOf, type ActionNode } from './graph';
 import { OldSide } from './old-side';
 import { pairActions, type Pairing } from './pairing';
 import { isGenerated, isRunfilesEntry, runfilesArtifactOf } from './paths';
@@ -57,14 +57,17 @@ export function explainSpawns(
 
 /**
  * The same, with OLD streamed from a log after NEW was read: OLD's spawns that are identical
- * to NEW's are dropped as they arrive, so only one build is held in memory.
+ * to NEW's are dropped as they arrive, so only one build is held in memory. NEW may be streamed
+ * too: then NEW's spawns that OLD matched are let go as well (see `ActionNode.spawn`), which is
+ * what keeps two logs of 10^5 actions within a few hundred MB; a caller that holds NEW's
+ * spawns in an array keeps them all alive.
  */
 export async function explainStreamed(
   oldSpawns: AsyncIterable<Spawn> | Iterable<Spawn>,
-  newSpawns: Iterable<Spawn>,
+  newSpawns: AsyncIterable<Spawn> | Iterable<Spawn>,
   options: ExplainOptions = {},
 ): Promise<Explanation> {
-  const newGraph = new ActionGraph(newSpawns);
+  const newGraph = await ActionGraph.read(newSpawns);
   const old = new OldSide(newGraph);
   for await (const spawn of oldSpawns) old.add(spawn);
   return explainAgainst(newGraph, old, options);
@@ -72,6 +75,8 @@ export async function explainStreamed(
 
 function explainAgainst(newGraph: ActionGraph, old: OldSide, options: ExplainOptions): Explanation {
   const oldGraph = new ActionGraph(old.kept);
+  oldGraph.registerTreeFiles();
+  newGraph.registerTreeFiles();
   const pairing = pairActions(oldGraph, newGraph, old.matched);
   return new Attribution(oldGraph, newGraph, pairing, old, options).run();
 }
@@ -181,7 +186,7 @@ class Attribution {
   private dependenciesOf(item: Affected): Affected[] {
     const paths =
       item.diff === null
-        ? item.node.spawn.inputs.map((f) => f.path)
+        ? spawnOf(item.node).inputs.map((f) => f.path)
         : [...item.diff.inputsChanged.map((c) => c.path), ...item.diff.inputsAdded];
     const deps = new Set<Affected>();
     for (const path of paths) {
@@ -214,7 +219,7 @@ class Attribution {
       this.addedInputOwners = new Map();
       for (const item of this.affected.values()) {
         if (item.status !== 'added') continue;
-        for (const f of item.node.spawn.inputs) {
+        for (const f of spawnOf(item.node).inputs) {
           if (!this.addedInputOwners.has(f.path)) this.addedInputOwners.set(f.path, item);
         }
       }
@@ -330,7 +335,7 @@ class Attribution {
         kind: 'action-added',
         path: node.primaryOutput,
         label: node.label,
-        mnemonic: node.spawn.mnemonic,
+        mnemonic: node.mnemonic,
       }),
     );
   }
@@ -364,7 +369,7 @@ class Attribution {
           kind: 'action-removed',
           path: node.primaryOutput,
           label: node.label,
-          mnemonic: node.spawn.mnemonic,
+          mnemonic: node.mnemonic,
         }),
       );
     }
@@ -386,7 +391,7 @@ class Attribution {
       primaryOutput: item.node.primaryOutput,
       outputs: item.node.outputs,
       label: item.node.label,
-      mnemonic: item.node.spawn.mnemonic,
+      mnemonic: item.node.mnemonic,
       causes: [...item.causes].map((id) => indexOf[id]).filter((i) => i >= 0),
       via: item.via,
       diff: item.diff,

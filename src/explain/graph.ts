@@ -5,7 +5,13 @@ import { configOf, labelOf, primaryOutputOf } from './paths';
 export interface ActionNode {
   /** Position in `ActionGraph.nodes`. */
   id: number;
-  spawn: Spawn;
+  /**
+   * The spawn, until the node is released (`ActionGraph.release`): an action found identical on
+   * both sides needs nothing of it any more, and letting it go lets the garbage collector take
+   * the inputs, arguments and outputs a lazy reader expanded for the comparison.
+   */
+  spawn: Spawn | null;
+  mnemonic: string;
   /** Declared outputs (actual ones where the log declares none), sorted. */
   outputs: readonly string[];
   primaryOutput: string;
@@ -15,6 +21,13 @@ export interface ActionNode {
   config: string | null;
   /** A test spawn's `test.log` that the log does not list (see `impliedTestLog`), else null. */
   impliedTestLog: string | null;
+}
+
+/** The spawn of a node that is still in play (changed, added or removed, or not yet compared). */
+export function spawnOf(node: ActionNode): Spawn {
+  if (node.spawn === null)
+    throw new Error(`explain: the spawn of ${node.primaryOutput} was released`);
+  return node.spawn;
 }
 
 /** A comparable key of an action's sorted output paths. */
@@ -32,6 +45,7 @@ export function actionNodeOf(spawn: Spawn): ActionNode {
   return {
     id: 0,
     spawn,
+    mnemonic: spawn.mnemonic,
     outputs,
     primaryOutput,
     label: labelOf(spawn.label, spawn.progressMessage),
@@ -44,16 +58,28 @@ export function actionNodeOf(spawn: Spawn): ActionNode {
  * The read stage's result: the actions of one build (or of a baseline) keyed by their output
  * sets, with the map from every output path to the action that wrote it. Where a log holds the
  * same output set twice (a retried or re-run spawn), the later spawn wins.
+ *
+ * Files inside tree artifacts (actual outputs that are not listed) are registered only by
+ * `registerTreeFiles`, after the comparison: expanding every spawn's actual outputs while the
+ * graph is read would keep them alive (and promoted by the garbage collector) until OLD has
+ * streamed past, though a lazy reader expands them again cheaply from its cache.
  */
 export class ActionGraph {
   readonly nodes: ActionNode[] = [];
   private readonly producers = new Map<string, ActionNode>();
 
-  constructor(spawns: Iterable<Spawn>) {
+  constructor(spawns: Iterable<Spawn> = []) {
     for (const spawn of spawns) this.add(spawn);
   }
 
-  private add(spawn: Spawn): void {
+  /** A graph of spawns that arrive one by one (a log streamed by its reader). */
+  static async read(spawns: AsyncIterable<Spawn> | Iterable<Spawn>): Promise<ActionGraph> {
+    const graph = new ActionGraph();
+    for await (const spawn of spawns) graph.add(spawn);
+    return graph;
+  }
+
+  add(spawn: Spawn): void {
     const node = actionNodeOf(spawn);
     const outputs = node.outputs;
     const testLog = node.impliedTestLog;
@@ -61,11 +87,28 @@ export class ActionGraph {
     node.id = previous ? previous.id : this.nodes.length;
     this.nodes[node.id] = node;
     for (const out of outputs) this.producers.set(out, node);
-    // Files inside a tree artifact are inputs of later actions under their own paths.
-    for (const file of spawn.actualOutputs) {
-      if (this.producers.get(file.path) !== node) this.producers.set(file.path, node);
-    }
     if (testLog !== null && !this.producers.has(testLog)) this.producers.set(testLog, node);
+  }
+
+  /**
+   * Files inside a tree artifact are inputs of later actions under their own paths: maps them to
+   * their writers, for the nodes still holding their spawn. A released node is identical on both
+   * sides, so it is never the affected producer attribution looks for; and a path inside its
+   * tree cannot belong to another action's tree (Bazel refuses outputs that prefix each other),
+   * so `producerOf` still finds nothing there but the tree itself.
+   */
+  registerTreeFiles(): void {
+    for (const node of this.nodes) {
+      if (node.spawn === null) continue;
+      for (const file of node.spawn.actualOutputs) {
+        if (!this.producers.has(file.path)) this.producers.set(file.path, node);
+      }
+    }
+  }
+
+  /** Lets go of a node's spawn (see `ActionNode.spawn`). */
+  release(node: ActionNode): void {
+    node.spawn = null;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Spawn } from '../execlog/types';
-import { diffActions } from './action-diff';
+import { diffActions, sameAction } from './action-diff';
 import { actionNodeOf, type ActionGraph } from './graph';
 
 /**
@@ -26,10 +26,12 @@ export class OldSide {
     if (
       counterpart &&
       !this.matched.has(counterpart.id) &&
-      diffActions(node, counterpart) === null
+      (sameAction(node, counterpart) || diffActions(node, counterpart) === null)
     ) {
       this.matched.add(counterpart.id);
       this.dropped++;
+      // Identical: nothing of NEW's spawn is needed any more either.
+      this.newGraph.release(counterpart);
       return;
     }
     this.kept.push(spawn);

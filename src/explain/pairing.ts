@@ -45,7 +45,7 @@ function normalisedKey(node: ActionNode): string {
 }
 
 function labelKey(node: ActionNode): string | null {
-  return node.label === null ? null : `${node.label}\n${node.spawn.mnemonic}`;
+  return node.label === null ? null : `${node.label}\n${node.mnemonic}`;
 }
 
 /**
