@@ -1,6 +1,7 @@
 import type { BuildModelView, Invocation } from '../../model/types';
 import { invocationRow } from '../rows';
 import { parseCriticalPath } from './critical-path';
+import { failedActions } from './failed';
 import { historyChart } from './history-chart';
 import { locationBar } from './location-bar';
 import type { HostMessage, InvocationInsights } from './messages';
@@ -60,6 +61,7 @@ export function invocationInsights(
     running: invocation.state === 'running',
     bar: locationBar(actions),
     slowest: slowestActions(actions),
+    failed: failedActions(actions),
     criticalPath,
     criticalPathNote:
       criticalPath !== null

@@ -5,6 +5,7 @@
  * strings travel only as data; the webview script puts them into the page with `textContent`.
  */
 import type { CriticalPath } from './critical-path';
+import type { FailedAction } from './failed';
 import type { HistoryChart } from './history-chart';
 import type { LocationBar } from './location-bar';
 import type { SlowestActions } from './slowest';
@@ -19,6 +20,7 @@ export interface InvocationInsights {
   running: boolean;
   bar: LocationBar;
   slowest: SlowestActions;
+  failed: FailedAction[];
   criticalPath: CriticalPath | null;
   /** Why there is no critical path, when there is none. */
   criticalPathNote: string | null;

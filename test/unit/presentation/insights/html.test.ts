@@ -1,0 +1,51 @@
+// The page shell: a strict CSP with a nonce, no build data, and the one escaping function.
+import * as assert from 'node:assert/strict';
+import {
+  escapeHtml,
+  insightsCsp,
+  insightsHtml,
+  newNonce,
+} from '../../../../src/presentation/insights/html';
+
+describe('insights: page shell and escaping', () => {
+  it('escapes every character that could open a tag, an attribute or a template', () => {
+    const hostile = `<img src=x onerror="alert(1)"> 'q' \`bt\` &amp;`;
+    const escaped = escapeHtml(hostile);
+    assert.doesNotMatch(escaped, /[<>"'`]/);
+    assert.equal(
+      escaped,
+      '&#60;img src=x onerror=&#34;alert(1)&#34;&#62; &#39;q&#39; &#96;bt&#96; &#38;amp;',
+    );
+    assert.equal(escapeHtml('plain //pkg:target'), 'plain //pkg:target');
+  });
+
+  it('allows only the nonce script and the extension stylesheet', () => {
+    const nonce = newNonce();
+    assert.match(nonce, /^[A-Za-z0-9+/]{22}==$/);
+    assert.notEqual(nonce, newNonce());
+    const csp = insightsCsp('https://x.vscode-cdn.net', nonce);
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, new RegExp(`script-src 'nonce-${nonce.replace(/[+/]/g, '\\$&')}'`));
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    assert.match(csp, /img-src 'none'/);
+  });
+
+  it('builds the shell from escaped URIs and carries the CSP meta with the nonce', () => {
+    const html = insightsHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      scriptUri: 'https://x.vscode-cdn.net/ext/media/insights.js?"><script>',
+      styleUri: 'https://x.vscode-cdn.net/ext/media/insights.css',
+      nonce: 'abc123==',
+    });
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/,
+    );
+    assert.match(
+      html,
+      /<script nonce="abc123==" src="https:\/\/x\.vscode-cdn\.net\/ext\/media\/insights\.js\?&#34;&#62;&#60;script&#62;"><\/script>/,
+    );
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
+  });
+});
