@@ -1,0 +1,49 @@
+import type { ConnectionTestResult } from '../../remote';
+import { errorMessage } from '../../util/errors';
+import type { TestView } from './messages';
+
+function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return 'unknown';
+  if (n === 0) return 'no limit';
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+const yesNo = (b: boolean | null | undefined) =>
+  b === true ? 'yes' : b === false ? 'no' : 'unknown';
+
+/**
+ * A connection test's result in the form's words: what the server supports, or the failure's
+ * plain explanation and hint. Built from `src/remote`'s result, whose endpoint is already shown
+ * with user-info as *** and which carries no header values.
+ */
+export function testView(what: string, result: ConnectionTestResult): TestView {
+  const where = `${result.endpoint}${result.instance === '' ? '' : ` (instance '${result.instance}')`}`;
+  const caps: string[] =
+    result.cache === undefined
+      ? []
+      : [
+          `Remote cache: ${yesNo(result.cache)}`,
+          `Remote execution: ${yesNo(result.execution)}`,
+          `REAPI versions: ${result.apiVersions?.low ?? '?'} to ${result.apiVersions?.high ?? '?'}`,
+          `Digest functions: ${(result.digestFunctions ?? []).join(', ') || 'none listed'}`,
+          `Action cache writes: ${yesNo(result.actionCacheUpdate)}`,
+          `Batch limit: ${bytes(result.maxBatchTotalSizeBytes)}; largest blob: ${bytes(result.maxCasBlobSizeBytes)}`,
+          ...(result.compressors && result.compressors.length > 0
+            ? [`Compressors: ${result.compressors.join(', ')}`]
+            : []),
+        ];
+  if (result.ok) return { ok: true, title: `${what}: connected to ${where}`, lines: caps };
+  return {
+    ok: false,
+    title: `${what}: ${result.error.message}`,
+    lines: [`Failure: ${result.error.code} at ${where}`, ...caps],
+    hint: result.error.hint,
+  };
+}
+
+/** A test that could not start (bad URL, unreadable TLS file): the InputError's words. */
+export function inputErrorView(what: string, err: unknown): TestView {
+  return { ok: false, title: `${what}: ${errorMessage(err)}`, lines: [] };
+}
