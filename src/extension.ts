@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, workspaceRoots } from './views/commands';
 import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
+import { ExplainFeature } from './views/explain/explain-commands';
 
 /** What activate() returns: the context, so extension-host tests can read the tree's rows. */
 export interface RemoteBuildLensApi {
@@ -18,6 +19,7 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
   const started = performance.now();
   const context = new LensContext(createEngine(workspaceRoots), workspaceRoots);
   extensionContext.subscriptions.push(context, ...registerCommands(context));
+  extensionContext.subscriptions.push(new ExplainFeature(context, workspaceRoots));
   return { context, activationMs: performance.now() - started };
 }
 

@@ -10,6 +10,9 @@ export type BuildNode =
   | { kind: 'target'; key: string; invocationId: string; targetId: string }
   | { kind: 'action'; key: string; invocationId: string; actionId: string };
 
+/** A missed action's root-cause hint for its tooltip (Markdown), or null. */
+export type MissHint = (invocationId: string, action: Action) => string | null;
+
 /** How often the tree may redraw at most: about 10 times a second (issue 5). */
 const REFRESH_INTERVAL_MS = 100;
 
@@ -25,6 +28,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
   private readonly refreshes: Coalescer<string>;
   private readonly subscription: { dispose(): void };
   private filter: ActionFilter = 'all';
+  /** A missed action's root-cause hint (Markdown), or null while none is computed. */
+  private missHint: MissHint = () => null;
 
   constructor(
     private readonly model: BuildModelView,
@@ -48,6 +53,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     this.refreshes.add([ROOT]);
   }
 
+  /** Where action tooltips get their "why it missed" line; it must answer at once. */
+  setMissHint(hint: MissHint): void {
+    this.missHint = hint;
+    this.refreshAll();
+  }
+
   getTreeItem(node: BuildNode): vscode.TreeItem {
     const row = this.rowOf(node);
     const collapsible =
@@ -59,7 +70,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     const item = new vscode.TreeItem(row.label, collapsible);
     item.id = node.key;
     item.description = row.description;
-    item.tooltip = new vscode.MarkdownString(row.tooltip.join('  \n'));
+    const action =
+      node.kind === 'action' ? this.model.action(node.invocationId, node.actionId) : undefined;
+    const hint = action === undefined ? null : this.missHint(action.invocationId, action);
+    item.tooltip = new vscode.MarkdownString(
+      [...row.tooltip, ...(hint === null ? [] : [hint])].join('  \n'),
+    );
     item.iconPath = new vscode.ThemeIcon(
       row.icon.icon,
       row.icon.color === null ? undefined : new vscode.ThemeColor(row.icon.color),

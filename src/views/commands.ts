@@ -32,7 +32,7 @@ export function registerCommands(ctx: LensContext): vscode.Disposable[] {
     'remoteBuildLens.showOnlyFailures': () => setFilter(ctx, 'failures'),
     'remoteBuildLens.revealBuildFile': (node) => revealBuildFile(ctx, node as BuildNode),
     'remoteBuildLens.openActionOutput': (node) => openActionOutput(ctx, node as BuildNode),
-    'remoteBuildLens.explainCacheMiss': () => notYet('Explain cache miss'),
+    // remoteBuildLens.explainCacheMiss and compareBuilds: src/views/explain/ registers them.
     'remoteBuildLens.configureRemote': () => notYet('Configure remote execution'),
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
