@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, workspaceRoots } from './views/commands';
 import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
-import { ExplainFeature } from './views/explain/explain-commands';
+import { registerRemoteFormCommands } from './views/remote-form/commands';
 
 /** What activate() returns: the context, so extension-host tests can read the tree's rows. */
 export interface RemoteBuildLensApi {
@@ -19,7 +19,9 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
   const started = performance.now();
   const context = new LensContext(createEngine(workspaceRoots), workspaceRoots);
   extensionContext.subscriptions.push(context, ...registerCommands(context));
-  extensionContext.subscriptions.push(new ExplainFeature(context, workspaceRoots));
+  extensionContext.subscriptions.push(
+    ...registerRemoteFormCommands(extensionContext, (line) => context.output.note(line)),
+  );
   return { context, activationMs: performance.now() - started };
 }
 

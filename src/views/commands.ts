@@ -32,8 +32,8 @@ export function registerCommands(ctx: LensContext): vscode.Disposable[] {
     'remoteBuildLens.showOnlyFailures': () => setFilter(ctx, 'failures'),
     'remoteBuildLens.revealBuildFile': (node) => revealBuildFile(ctx, node as BuildNode),
     'remoteBuildLens.openActionOutput': (node) => openActionOutput(ctx, node as BuildNode),
-    // remoteBuildLens.explainCacheMiss and compareBuilds: src/views/explain/ registers them.
-    'remoteBuildLens.configureRemote': () => notYet('Configure remote execution'),
+    'remoteBuildLens.explainCacheMiss': () => notYet('Explain cache miss'),
+    // remoteBuildLens.configureRemote, enableRemote, disableRemote: src/views/remote-form/.
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }
