@@ -1,4 +1,5 @@
 import type { Action, Target } from '../model/types';
+import { LOCATION_KEYS, locationKeyOf, type LocationKey } from './location-style';
 
 /** Which actions the tree shows: all, only the ones that missed every cache, only failures. */
 export type ActionFilter = 'all' | 'misses' | 'failures';
@@ -47,5 +48,24 @@ export function groupActionsByTarget(
     list.push(action);
     groups.set(key, list);
   }
+  return groups;
+}
+
+/** What the actions of an invocation hang under: their targets, or where they ran. */
+export type GroupBy = 'target' | 'location';
+
+/**
+ * Actions under where they ran (remote execution, remote cache hit, ..., failed), in the legend's
+ * order, empty groups left out; the same filter as by target applies first.
+ */
+export function groupActionsByLocation(
+  actions: readonly Action[],
+  filter: ActionFilter,
+): Map<LocationKey, Action[]> {
+  const groups = new Map<LocationKey, Action[]>(LOCATION_KEYS.map((k) => [k, []]));
+  for (const action of actions) {
+    if (passesFilter(action, filter)) groups.get(locationKeyOf(action))?.push(action);
+  }
+  for (const [key, list] of groups) if (list.length === 0) groups.delete(key);
   return groups;
 }

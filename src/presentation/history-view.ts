@@ -22,7 +22,7 @@ export class HistoryModelView implements BuildModelView {
 
   constructor(
     private readonly live: BuildModelView,
-    private readonly loadStored: () => InvocationSummary[],
+    private readonly loadStored: () => StoredSummaryOf[],
   ) {
     this.liveSubscription = live.onDidChange((change) => this.reloaded.fire(change));
   }
@@ -121,6 +121,12 @@ export class HistoryModelView implements BuildModelView {
   }
 }
 
+/**
+ * A summary as read back from a workspace's store, with that workspace: the summary itself does
+ * not record it, and the tree's per-workspace sections need it.
+ */
+export type StoredSummaryOf = InvocationSummary & { workspaceDirectory?: string | null };
+
 interface StoredEntry {
   summary: InvocationSummary;
   invocation: Invocation;
@@ -130,7 +136,7 @@ interface StoredEntry {
 }
 
 /** Rebuilds the view's shapes from a stored summary (what `rbl build --json` prints). */
-export function entryOf(summary: InvocationSummary): StoredEntry {
+export function entryOf(summary: StoredSummaryOf): StoredEntry {
   const id = summary.invocationId;
   const testLabels = new Set(summary.tests.map((t) => t.label));
   return {
@@ -148,7 +154,7 @@ export function entryOf(summary: InvocationSummary): StoredEntry {
       bazelVersion: summary.bazelVersion,
       // A stored invocation that never finished was cut off (editor closed, crash).
       state: summary.state === 'running' ? 'aborted' : summary.state,
-      workspaceDirectory: null,
+      workspaceDirectory: summary.workspaceDirectory ?? null,
       options: [],
       execLog: 'joined',
       processes: summary.processes,

@@ -1,6 +1,11 @@
 import type { Action, Invocation, Target, Test } from '../model/types';
 import { baseName, formatDuration, joinParts, shortLabel } from './format';
-import { locationKeyOf, locationStyle, type LocationStyle } from './location-style';
+import {
+  locationKeyOf,
+  locationStyle,
+  type LocationKey,
+  type LocationStyle,
+} from './location-style';
 import { formatMix, mixOf } from './mix';
 
 /**
@@ -124,5 +129,39 @@ export function actionRow(action: Action): Row {
     ],
     icon: style,
     contextValue: `rbl.action.${key}${action.stdout !== '' || action.stderr !== '' ? '.output' : ''}`,
+  };
+}
+
+/** A location group under an invocation (group by location): `remote cache hit`, `12 actions`. */
+export function locationGroupRow(key: LocationKey, actions: readonly Action[]): Row {
+  const style = locationStyle(key);
+  const total = actions.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
+  return {
+    label: style.title,
+    description: joinParts([
+      `${actions.length} action${actions.length === 1 ? '' : 's'}`,
+      total > 0 ? formatDuration(total) : null,
+    ]),
+    tooltip: [
+      `**${style.title}**`,
+      `${actions.length} action${actions.length === 1 ? '' : 's'}, ${formatDuration(total)} of action time`,
+    ],
+    icon: style,
+    contextValue: `rbl.location.${key}`,
+  };
+}
+
+/** A workspace section (several Bazel workspaces open): its folder name and its builds. */
+export function workspaceSectionRow(root: string, invocations: readonly Invocation[]): Row {
+  const name = root.replace(/\/+$/, '').split('/').pop() || root;
+  return {
+    label: name,
+    description: joinParts([
+      `${invocations.length} build${invocations.length === 1 ? '' : 's'}`,
+      root,
+    ]),
+    tooltip: [`**${root}**`, `${invocations.length} build(s) of this workspace`],
+    icon: { icon: 'root-folder', color: null, title: 'workspace' },
+    contextValue: 'rbl.workspace',
   };
 }

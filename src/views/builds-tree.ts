@@ -1,12 +1,29 @@
 import * as vscode from 'vscode';
 import type { Action, BuildModelView, ModelChange } from '../model/types';
 import { Coalescer } from '../presentation/coalescer';
-import { groupActionsByTarget, NO_TARGET, type ActionFilter } from '../presentation/grouping';
-import { actionRow, invocationRow, targetRow, type Row } from '../presentation/rows';
+import {
+  groupActionsByLocation,
+  groupActionsByTarget,
+  NO_TARGET,
+  type ActionFilter,
+  type GroupBy,
+} from '../presentation/grouping';
+import { locationKeyOf, type LocationKey } from '../presentation/location-style';
+import {
+  actionRow,
+  invocationRow,
+  locationGroupRow,
+  targetRow,
+  workspaceSectionRow,
+  type Row,
+} from '../presentation/rows';
+import { sectionOf, workspaceSections } from '../presentation/workspace-sections';
 
 /** A tree node: only ids, so the model stays the one source of truth for what a row shows. */
 export type BuildNode =
+  | { kind: 'workspace'; key: string; root: string }
   | { kind: 'invocation'; key: string; invocationId: string }
+  | { kind: 'location'; key: string; invocationId: string; location: LocationKey }
   | { kind: 'target'; key: string; invocationId: string; targetId: string }
   | { kind: 'action'; key: string; invocationId: string; actionId: string };
 
@@ -17,9 +34,11 @@ export type MissHint = (invocationId: string, action: Action) => string | null;
 const REFRESH_INTERVAL_MS = 100;
 
 /**
- * The Builds tree: invocations (newest first) -> targets -> actions. Model changes are mapped to
- * the nodes they touch and refreshed together at most every 100 ms; a row that did not change is
- * not redrawn. Nodes are cached by key so a refresh names the same object VS Code holds.
+ * The Builds tree: invocations (newest first) -> targets (or where the actions ran, when grouped
+ * by location) -> actions; with several Bazel workspaces open, one section per workspace above
+ * the invocations. Model changes are mapped to the nodes they touch and refreshed together at
+ * most every 100 ms; a row that did not change is not redrawn. Nodes are cached by key so a
+ * refresh names the same object VS Code holds.
  */
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BuildNode | BuildNode[] | undefined>();
@@ -30,10 +49,15 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
   private filter: ActionFilter = 'all';
   /** A missed action's root-cause hint (Markdown), or null while none is computed. */
   private missHint: MissHint = () => null;
+  private groupBy: GroupBy = 'target';
+  /** The section each shown invocation was put in, to notice when Bazel names its workspace. */
+  private readonly sectionShown = new Map<string, string>();
 
   constructor(
     private readonly model: BuildModelView,
     private historySize: () => number,
+    /** The open Bazel workspaces; more than one gives each its own section. */
+    private readonly roots: () => readonly string[] = () => [],
   ) {
     this.refreshes = new Coalescer((keys) => this.fire(keys), REFRESH_INTERVAL_MS);
     this.subscription = model.onDidChange((change) => this.refreshes.add(this.dirtyKeys(change)));
@@ -46,6 +70,15 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
 
   setFilter(filter: ActionFilter): void {
     this.filter = filter;
+    this.refreshAll();
+  }
+
+  get grouping(): GroupBy {
+    return this.groupBy;
+  }
+
+  setGroupBy(groupBy: GroupBy): void {
+    this.groupBy = groupBy;
     this.refreshAll();
   }
 
@@ -64,7 +97,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     const collapsible =
       node.kind === 'action'
         ? vscode.TreeItemCollapsibleState.None
-        : node.kind === 'invocation' && this.isNewest(node.invocationId)
+        : node.kind === 'workspace' ||
+            (node.kind === 'invocation' && this.isNewest(node.invocationId))
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(row.label, collapsible);
@@ -72,7 +106,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     item.description = row.description;
     const action =
       node.kind === 'action' ? this.model.action(node.invocationId, node.actionId) : undefined;
-    const hint = action === undefined ? null : this.missHint(action.invocationId, action);
+    const hint =
+      action === undefined || node.kind !== 'action'
+        ? null
+        : this.missHint(node.invocationId, action);
     item.tooltip = new vscode.MarkdownString(
       [...row.tooltip, ...(hint === null ? [] : [hint])].join('  \n'),
     );
@@ -92,11 +129,40 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     if (node === undefined) {
       const shown = newestFirst(this.model.invocations()).slice(0, this.historySize());
       this.forgetAllBut(new Set(shown.map((inv) => inv.id)));
-      return shown.map((inv) =>
-        this.node({ kind: 'invocation', key: inv.id, invocationId: inv.id }),
+      const roots = this.roots();
+      this.sectionShown.clear();
+      if (roots.length <= 1) return shown.map((inv) => this.invocationNode(inv.id));
+      const sections = [...workspaceSections(shown, roots)];
+      for (const [root, list] of sections) {
+        for (const inv of list) this.sectionShown.set(inv.id, root);
+      }
+      return sections.map(([root]) =>
+        this.node({ kind: 'workspace', key: `${ROOT_PREFIX}${root}`, root }),
       );
     }
     if (node.kind === 'action') return [];
+    if (node.kind === 'workspace') {
+      return [...this.sectionShown]
+        .filter(([, root]) => root === node.root)
+        .map(([id]) => this.invocationNode(id));
+    }
+    if (node.kind === 'location') {
+      const actions = this.model.actions(node.invocationId);
+      return (groupActionsByLocation(actions, this.filter).get(node.location) ?? []).map((a) =>
+        this.actionNode(node.invocationId, a),
+      );
+    }
+    if (this.groupBy === 'location' && node.kind === 'invocation') {
+      const groups = groupActionsByLocation(this.model.actions(node.invocationId), this.filter);
+      return [...groups.keys()].map((location) =>
+        this.node({
+          kind: 'location',
+          key: `${node.invocationId}/l/${location}`,
+          invocationId: node.invocationId,
+          location,
+        }),
+      );
+    }
     const groups = groupActionsByTarget(
       this.model.targets(node.invocationId),
       this.model.actions(node.invocationId),
@@ -114,10 +180,17 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
   }
 
   getParent(node: BuildNode): BuildNode | undefined {
-    if (node.kind === 'invocation') return undefined;
+    if (node.kind === 'workspace') return undefined;
+    if (node.kind === 'invocation') {
+      const root = this.sectionShown.get(node.invocationId);
+      return root === undefined ? undefined : this.nodes.get(`${ROOT_PREFIX}${root}`);
+    }
     const invocation = this.nodes.get(node.invocationId);
-    if (node.kind === 'target') return invocation;
+    if (node.kind === 'target' || node.kind === 'location') return invocation;
     const action = this.model.action(node.invocationId, node.actionId);
+    if (this.groupBy === 'location' && action !== undefined) {
+      return this.nodes.get(`${node.invocationId}/l/${locationKeyOf(action)}`) ?? invocation;
+    }
     const target = this.model
       .targets(node.invocationId)
       .find((t) => action !== undefined && t.label === action.label);
@@ -126,6 +199,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
 
   /** The row a node shows, as plain data (host tests read it too). */
   rowOf(node: BuildNode): Row {
+    if (node.kind === 'workspace') {
+      const ids = [...this.sectionShown].filter(([, r]) => r === node.root).map(([id]) => id);
+      const invocations = ids.map((id) => this.model.invocation(id)).filter((i) => i !== undefined);
+      return workspaceSectionRow(node.root, invocations);
+    }
     const invocation = this.model.invocation(node.invocationId);
     if (invocation === undefined) throw new Error(`no invocation ${node.invocationId}`);
     const actions = this.model.actions(node.invocationId);
@@ -134,6 +212,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
       const action = this.model.action(node.invocationId, node.actionId);
       if (action === undefined) throw new Error(`no action ${node.actionId}`);
       return actionRow(action);
+    }
+    if (node.kind === 'location') {
+      const own = groupActionsByLocation(actions, this.filter).get(node.location) ?? [];
+      return locationGroupRow(node.location, own);
     }
     const target = this.model.targets(node.invocationId).find((t) => t.id === node.targetId);
     if (target === undefined) throw new Error(`no target ${node.targetId}`);
@@ -151,6 +233,13 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
   /** Keys of the nodes a change touches: added children refresh their parent, updates the row. */
   private dirtyKeys(change: ModelChange): string[] {
     if (change.invocationsAdded.length > 0) return [ROOT];
+    // Bazel named the workspace of a build shown under another section: it moves.
+    const roots = this.roots();
+    for (const id of change.invocationsUpdated) {
+      const shownIn = this.sectionShown.get(id);
+      const dir = this.model.invocation(id)?.workspaceDirectory ?? null;
+      if (shownIn !== undefined && sectionOf(dir, roots) !== shownIn) return [ROOT];
+    }
     const keys = [...change.invocationsUpdated];
     for (const ref of change.targetsAdded) keys.push(ref.invocationId);
     for (const ref of change.targetsUpdated) keys.push(targetKey(ref.invocationId, ref.id));
@@ -182,6 +271,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     return newestFirst(this.model.invocations())[0]?.id === invocationId;
   }
 
+  private invocationNode(invocationId: string): BuildNode {
+    return this.node({ kind: 'invocation', key: invocationId, invocationId });
+  }
+
   private targetNode(invocationId: string, targetId: string): BuildNode {
     return this.node({
       kind: 'target',
@@ -202,7 +295,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
 
   /** Drops cached nodes of invocations that left the tree, so the cache stays bounded. */
   private forgetAllBut(shown: ReadonlySet<string>): void {
-    for (const [key, node] of this.nodes) if (!shown.has(node.invocationId)) this.nodes.delete(key);
+    for (const [key, node] of this.nodes) {
+      if (node.kind !== 'workspace' && !shown.has(node.invocationId)) this.nodes.delete(key);
+    }
   }
 
   private node(fresh: BuildNode): BuildNode {
@@ -214,6 +309,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
 }
 
 const ROOT = '';
+/** Workspace section keys: no invocation id starts with a slash-free `ws:` and a path. */
+const ROOT_PREFIX = 'ws:';
 
 function targetKey(invocationId: string, targetId: string): string {
   return `${invocationId}/t/${targetId}`;

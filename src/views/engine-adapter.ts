@@ -1,7 +1,11 @@
 import { Writable } from 'node:stream';
 import { BuildModel } from '../model/build-model';
 import type { InvocationSummary } from '../model/types';
-import { asInvocationSummary, HistoryModelView } from '../presentation/history-view';
+import {
+  asInvocationSummary,
+  HistoryModelView,
+  type StoredSummaryOf,
+} from '../presentation/history-view';
 import { runBuild } from '../runner/build-session';
 import { HistoryStore } from '../store/history-store';
 import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
@@ -33,13 +37,14 @@ export function createEngine(workspaceRoots: () => string[]): Engine {
 }
 
 /** The invocations each workspace's history store kept (`<workspace>/.rbl/history`). */
-function storedSummaries(roots: readonly string[]): InvocationSummary[] {
+function storedSummaries(roots: readonly string[]): StoredSummaryOf[] {
   return roots.flatMap((root) => {
     const store = HistoryStore.forWorkspace(root);
     return store
       .list()
       .map((stored) => asInvocationSummary(store.summary(stored.id)))
-      .filter((s): s is InvocationSummary => s !== null);
+      .filter((s): s is InvocationSummary => s !== null)
+      .map((s) => ({ ...s, workspaceDirectory: root }));
   });
 }
 

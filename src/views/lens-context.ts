@@ -44,7 +44,11 @@ export class LensContext implements vscode.Disposable {
     roots: () => string[],
   ) {
     this.model = engine.model;
-    this.tree = new BuildsTreeProvider(this.model, () => this.settings.snapshot().historySize);
+    this.tree = new BuildsTreeProvider(
+      this.model,
+      () => this.settings.snapshot().historySize,
+      roots,
+    );
     this.statusBar = new BuildStatusBar(this.model);
     this.session = new BuildSession(
       engine.launcher,
@@ -72,6 +76,8 @@ export class LensContext implements vscode.Disposable {
       this.testExplorer,
       this.treeView,
       this.settings.onDidChange(() => this.tree.refreshAll()),
+      // A folder added or removed may add or remove a workspace section.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.tree.refreshAll()),
       vscode.tasks.registerTaskProvider(
         TASK_TYPE,
         new BuildTaskProvider(this.session, this.settings, roots),

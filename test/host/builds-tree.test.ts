@@ -43,7 +43,7 @@ describe('Builds tree over the real model (extension host)', () => {
     await replayInto(model, '03-disk-cache-after-clean', 'second');
     const roots = tree.getChildren();
     assert.deepEqual(
-      roots.map((n) => n.invocationId),
+      roots.map((n) => (n.kind === 'invocation' ? n.invocationId : n.kind)),
       [...model.invocations()]
         .sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0))
         .map((i) => i.id),
