@@ -3,6 +3,7 @@ import { registerCommands, workspaceRoots } from './views/commands';
 import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
 import { registerRemoteFormCommands } from './views/remote-form/commands';
+import { ExplainFeature } from './views/explain/explain-commands';
 
 /** What activate() returns: the context, so extension-host tests can read the tree's rows. */
 export interface RemoteBuildLensApi {
@@ -22,6 +23,7 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
   extensionContext.subscriptions.push(
     ...registerRemoteFormCommands(extensionContext, (line) => context.output.note(line)),
   );
+  extensionContext.subscriptions.push(new ExplainFeature(context, workspaceRoots));
   return { context, activationMs: performance.now() - started };
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { nearestWorkspaceRoot } from '../presentation/workspace-root';
-import type { ActionFilter, GroupBy } from '../presentation/grouping';
+import type { ActionFilter } from '../presentation/grouping';
 import type { LensContext } from './lens-context';
 import type { BuildNode } from './builds-tree';
 import type { TargetKind } from './target-catalogue';
@@ -30,11 +30,9 @@ export function registerCommands(ctx: LensContext): vscode.Disposable[] {
     'remoteBuildLens.showAllActions': () => setFilter(ctx, 'all'),
     'remoteBuildLens.showOnlyMisses': () => setFilter(ctx, 'misses'),
     'remoteBuildLens.showOnlyFailures': () => setFilter(ctx, 'failures'),
-    'remoteBuildLens.groupByLocation': () => setGroupBy(ctx, 'location'),
-    'remoteBuildLens.groupByTarget': () => setGroupBy(ctx, 'target'),
     'remoteBuildLens.revealBuildFile': (node) => revealBuildFile(ctx, node as BuildNode),
     'remoteBuildLens.openActionOutput': (node) => openActionOutput(ctx, node as BuildNode),
-    'remoteBuildLens.explainCacheMiss': () => notYet('Explain cache miss'),
+    // remoteBuildLens.explainCacheMiss and compareBuilds: src/views/explain/ registers them.
     // remoteBuildLens.configureRemote, enableRemote, disableRemote: src/views/remote-form/.
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
@@ -163,11 +161,6 @@ function setFilter(ctx: LensContext, filter: ActionFilter): void {
   void vscode.commands.executeCommand('setContext', 'remoteBuildLens.filter', filter);
 }
 
-function setGroupBy(ctx: LensContext, groupBy: GroupBy): void {
-  ctx.tree.setGroupBy(groupBy);
-  void vscode.commands.executeCommand('setContext', 'remoteBuildLens.groupBy', groupBy);
-}
-
 async function revealBuildFile(ctx: LensContext, node: BuildNode | undefined): Promise<void> {
   if (node?.kind !== 'target') return;
   const invocation = ctx.model.invocation(node.invocationId);
@@ -198,10 +191,4 @@ async function openActionOutput(ctx: LensContext, node: BuildNode | undefined): 
     language: 'log',
   });
   await vscode.window.showTextDocument(document, { preview: true });
-}
-
-function notYet(what: string): void {
-  void vscode.window.showInformationMessage(
-    `Remote Build Lens: ${what} arrives with its engine; use the rbl CLI meanwhile.`,
-  );
 }
