@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../util/errors';
+import { escapeRegExp, removeStaleTempFiles } from '../util/stale-temp-files';
 
 /**
  * A config file as read for editing: its text without the BOM, how to write it back
@@ -195,9 +196,11 @@ export function writeTextFileAtomic(file: TextFile, text: string): void {
 function writeBytes(file: TextFile, text: string): void {
   const dir = path.dirname(file.realPath);
   fs.mkdirSync(dir, { recursive: true });
+  const base = path.basename(file.realPath);
+  removeStaleTempFiles(dir, tempNamePattern(base));
   const temp = path.join(
     dir,
-    `.${path.basename(file.realPath)}.rbl-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+    `.${base}.rbl-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
   );
   const fd = fs.openSync(temp, 'wx', file.mode);
   try {
@@ -214,6 +217,11 @@ function writeBytes(file: TextFile, text: string): void {
     fs.rmSync(temp, { force: true });
     throw err;
   }
+}
+
+/** The temp files `writeBytes` makes for `base`; group 1 is the writer's pid. */
+export function tempNamePattern(base: string): RegExp {
+  return new RegExp(`^\\.${escapeRegExp(base)}\\.rbl-(\\d+)-[0-9a-f]+\\.tmp$`);
 }
 
 /** Deletes a file we created, if it is still what we last saw. */
