@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { nearestWorkspaceRoot } from '../presentation/workspace-root';
-import type { ActionFilter } from '../presentation/grouping';
+import type { ActionFilter, GroupBy } from '../presentation/grouping';
 import type { LensContext } from './lens-context';
 import type { BuildNode } from './builds-tree';
 import type { TargetKind } from './target-catalogue';
@@ -30,6 +30,8 @@ export function registerCommands(ctx: LensContext): vscode.Disposable[] {
     'remoteBuildLens.showAllActions': () => setFilter(ctx, 'all'),
     'remoteBuildLens.showOnlyMisses': () => setFilter(ctx, 'misses'),
     'remoteBuildLens.showOnlyFailures': () => setFilter(ctx, 'failures'),
+    'remoteBuildLens.groupByLocation': () => setGroupBy(ctx, 'location'),
+    'remoteBuildLens.groupByTarget': () => setGroupBy(ctx, 'target'),
     'remoteBuildLens.revealBuildFile': (node) => revealBuildFile(ctx, node as BuildNode),
     'remoteBuildLens.openActionOutput': (node) => openActionOutput(ctx, node as BuildNode),
     // remoteBuildLens.explainCacheMiss and compareBuilds: src/views/explain/ registers them.
@@ -159,6 +161,11 @@ function acceptedPatterns(value: string, selected: string | undefined): string[]
 function setFilter(ctx: LensContext, filter: ActionFilter): void {
   ctx.tree.setFilter(filter);
   void vscode.commands.executeCommand('setContext', 'remoteBuildLens.filter', filter);
+}
+
+function setGroupBy(ctx: LensContext, groupBy: GroupBy): void {
+  ctx.tree.setGroupBy(groupBy);
+  void vscode.commands.executeCommand('setContext', 'remoteBuildLens.groupBy', groupBy);
 }
 
 async function revealBuildFile(ctx: LensContext, node: BuildNode | undefined): Promise<void> {
