@@ -1,4 +1,4 @@
-import type { SpawnFile } from '../execlog/types';
+import type { Spawn, SpawnFile } from '../execlog/types';
 import { diffArgs } from './arg-diff';
 import { spawnOf, type ActionNode } from './graph';
 import { argWithoutConfig } from './paths';
@@ -61,6 +61,8 @@ export function sameAction(o: ActionNode, n: ActionNode): boolean {
   if (o.config !== n.config) return false;
   const os = spawnOf(o);
   const ns = spawnOf(n);
+  const key = contentKeyOf(os);
+  if (key !== undefined && key === contentKeyOf(ns)) return true;
   if (os.exitCode !== ns.exitCode) return false;
   if (!sameFiles(os.actualOutputs, ns.actualOutputs)) return false;
   const sameKey =
@@ -75,6 +77,18 @@ export function sameAction(o: ActionNode, n: ActionNode): boolean {
     sameNamed(os.platform, ns.platform) &&
     sameFiles(os.inputs, ns.inputs)
   );
+}
+
+/**
+ * A reader's content key of a spawn, where the reader offers one: a number equal for two spawns
+ * whose arguments, environment, platform, inputs, tools, actual outputs, exit code and action
+ * digest are all equal (NaN: none), which a reader of nested input sets can compute from its
+ * interned entries without expanding a single input or decoding an argument. Unequal keys prove
+ * nothing; `sameAction` then compares the expanded spawns.
+ */
+export function contentKeyOf(spawn: Spawn): number | undefined {
+  const keyed = spawn as Spawn & { contentKey?: () => number };
+  return typeof keyed.contentKey === 'function' ? keyed.contentKey() : undefined;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
