@@ -6,6 +6,7 @@ import {
   HistoryModelView,
   type StoredSummaryOf,
 } from '../presentation/history-view';
+import { TerminalBuildWatcher } from '../presentation/terminal-watch';
 import { runBuild } from '../runner/build-session';
 import { HistoryStore } from '../store/history-store';
 import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
@@ -32,6 +33,15 @@ export function createEngine(workspaceRoots: () => string[]): Engine {
       }
       live.flush();
       return Promise.resolve();
+    },
+    watchTerminalBuilds: (root, files) => {
+      const watcher = new TerminalBuildWatcher({
+        files,
+        model: live,
+        store: HistoryStore.forWorkspace(root),
+      });
+      watcher.start();
+      return { dispose: () => watcher.stop() };
     },
   };
 }

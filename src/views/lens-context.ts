@@ -9,6 +9,7 @@ import { Settings } from './settings';
 import { BuildStatusBar } from './status-bar';
 import { TargetCatalogue } from './target-catalogue';
 import { BuildTaskProvider, TASK_TYPE } from './task-provider';
+import { TerminalBuilds, type WatchTerminalBuilds } from './terminal-builds';
 import { BuildTestExplorer } from './test-explorer';
 
 /** The id of the Builds tree in package.json (`<id>.focus` is VS Code's own command). */
@@ -20,6 +21,8 @@ export interface Engine {
   launcher: BuildLauncher;
   /** Forgets the stored history (the store's own clear), then the model's. */
   clearHistory(): Promise<void>;
+  /** Follows the file terminal builds of `root` write (opt-in, see terminal-builds.ts). */
+  watchTerminalBuilds: WatchTerminalBuilds;
 }
 
 /**
@@ -37,6 +40,7 @@ export class LensContext implements vscode.Disposable {
   readonly targets: TargetCatalogue;
   readonly treeView: vscode.TreeView<unknown>;
   readonly testExplorer: BuildTestExplorer;
+  readonly terminalBuilds: TerminalBuilds;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -65,6 +69,7 @@ export class LensContext implements vscode.Disposable {
       treeDataProvider: this.tree,
       showCollapseAll: true,
     });
+    this.terminalBuilds = new TerminalBuilds(engine.watchTerminalBuilds, roots, this.settings);
     this.disposables.push(
       this.settings,
       this.output,
@@ -74,6 +79,7 @@ export class LensContext implements vscode.Disposable {
       this.session,
       this.targets,
       this.testExplorer,
+      this.terminalBuilds,
       this.treeView,
       this.settings.onDidChange(() => this.tree.refreshAll()),
       // A folder added or removed may add or remove a workspace section.
