@@ -4,6 +4,7 @@ import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
 import { registerRemoteFormCommands } from './views/remote-form/commands';
 import { ExplainFeature } from './views/explain/explain-commands';
+import { registerInsights } from './views/insights/insights-panel';
 
 /** What activate() returns: the context, so extension-host tests can read the tree's rows. */
 export interface RemoteBuildLensApi {
@@ -24,6 +25,9 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
     ...registerRemoteFormCommands(extensionContext, (line) => context.output.note(line)),
   );
   extensionContext.subscriptions.push(new ExplainFeature(context, workspaceRoots));
+  extensionContext.subscriptions.push(
+    registerInsights(context.model, extensionContext.extensionUri).disposable,
+  );
   return { context, activationMs: performance.now() - started };
 }
 
