@@ -6,6 +6,7 @@ import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher
 import type { BuildOutput } from './build-output';
 import type { BuildProblems } from './problems';
 import type { BuildStatusBar } from './status-bar';
+import { mayRunBazel } from './workspace-trust';
 
 /** Context keys the `when` clauses of package.json test. */
 export const CONTEXT_BUILDING = 'remoteBuildLens.building';
@@ -47,6 +48,8 @@ export class BuildSession implements vscode.Disposable {
     /** Also receives the console, e.g. a task's terminal. */
     alsoConsole?: (chunk: string) => void,
   ): Promise<number | undefined> {
+    // Every way to start a build (commands, Rebuild Last, tasks) comes through here.
+    if (!mayRunBazel()) return undefined;
     if (this.running !== undefined) {
       void vscode.window.showWarningMessage(
         'Remote Build Lens: a build is already running; cancel it first.',

@@ -6,6 +6,7 @@ import type { ActionFilter, GroupBy } from '../presentation/grouping';
 import type { LensContext } from './lens-context';
 import type { BuildNode } from './builds-tree';
 import type { TargetKind } from './target-catalogue';
+import { mayRunBazel } from './workspace-trust';
 
 /** Arguments a caller (a test, a task, a keybinding) may pass to skip the pickers. */
 export interface BuildCommandArgs {
@@ -55,6 +56,8 @@ async function buildOrTest(
   command: TargetKind,
   args: BuildCommandArgs,
 ): Promise<number | undefined> {
+  // Before the pickers: the target picker would start a query, which runs Bazel too.
+  if (!mayRunBazel()) return undefined;
   const workspace = args.workspace ?? (await pickWorkspace());
   if (workspace === undefined) return undefined;
   const targets = args.targets ?? (await pickTargets(ctx, workspace, command));

@@ -1,4 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
+import * as vscode from 'vscode';
 
 /** Which targets a picker offers: everything buildable, or only tests. */
 export type TargetKind = 'build' | 'test';
@@ -60,6 +61,8 @@ export class TargetCatalogue {
 
   /** The labels, or null when Bazel was busy or the query failed (never throws). */
   private query(workspace: string, kind: TargetKind): Promise<string[] | null> {
+    // Restricted Mode: a query runs the workspace's code like a build does. No labels, no retry.
+    if (!vscode.workspace.isTrusted) return Promise.resolve([]);
     const args = ['--noblock_for_lock', 'query', QUERIES[kind], '--output=label', '--keep_going'];
     return new Promise((resolve) => {
       const child = execFile(

@@ -29,6 +29,11 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for the server and so its extension hosts (e.g. where host tests report). */
   env?: Record<string, string>;
+  /**
+   * Workspace Trust on (default off, as the rig's settings have it): the folder opens in
+   * Restricted Mode without the startup prompt, until a test trusts it.
+   */
+  workspaceTrust?: boolean;
 }
 
 /** Settings that keep the workbench quiet and deterministic: no welcome page, tips or network. */
@@ -54,7 +59,7 @@ export async function startCodeServer(rig: Rig, options: StartOptions): Promise<
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify({ ...QUIET_SETTINGS, ...trustSettings(options), ...options.settings }, null, 2),
   );
   const port = await freePort();
   const logFile = path.join(root, 'code-server.log');
@@ -66,7 +71,7 @@ export async function startCodeServer(rig: Rig, options: StartOptions): Promise<
       '--auth=none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       `--bind-addr=127.0.0.1:${port}`,
       `--user-data-dir=${userDataDir}`,
@@ -106,6 +111,16 @@ export async function startCodeServer(rig: Rig, options: StartOptions): Promise<
     await sleep(200);
   }
   return server;
+}
+
+function trustSettings(options: StartOptions): Record<string, unknown> {
+  return options.workspaceTrust === true
+    ? {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+      }
+    : {};
 }
 
 /**
