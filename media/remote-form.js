@@ -124,6 +124,8 @@
       box.appendChild(card);
     }
     setStatus(results.every((r) => r.ok) ? 'Connection test passed.' : 'Connection test failed.', results.every((r) => r.ok) ? 'ok' : 'fail');
+    // The result is below the fields: bring it (and the buttons above it) into view.
+    if (box.lastChild) box.lastChild.scrollIntoView({ block: 'end' });
   }
 
   function renderPreview(files, warnings) {
@@ -142,6 +144,7 @@
     }
     for (const w of warnings) box.appendChild(el('p', 'warning', w));
     setStatus('Preview of what Apply writes.', '');
+    if (box.firstChild) box.firstChild.scrollIntoView({ block: 'start' });
   }
 
   window.addEventListener('message', (event) => {

@@ -37,6 +37,11 @@ export interface FormHost {
   testTimeoutMs?: number;
 }
 
+/** An error's class name only: a storage error's message might quote what it was given. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
+
 const TRUST_REFUSAL =
   'This workspace is not trusted (Restricted Mode): trust it to test a connection or write settings.';
 
@@ -235,8 +240,16 @@ export class RemoteFormController {
     const plan = planRemoteSet(this.options(), settings);
     const written = applyPlan(plan);
     if (settings.headers !== undefined) {
-      const stored = await this.host.storedHeaders(this.tool);
-      await this.host.storeHeaders(this.tool, { ...stored, ...settings.headers });
+      // The secrets file is the source of truth and is written; a SecretStorage failure (e.g.
+      // no keyring) only means the form cannot compare, which the secret state then shows.
+      try {
+        const stored = await this.host.storedHeaders(this.tool);
+        await this.host.storeHeaders(this.tool, { ...stored, ...settings.headers });
+      } catch (err) {
+        this.host.log(
+          `remote form: could not keep the secret in SecretStorage (${errorName(err)})`,
+        );
+      }
     }
     this.host.log(
       `remote form: applied to ${written.length === 0 ? 'no file' : written.join(', ')}`,

@@ -2,12 +2,20 @@ import type { ConnectionTestResult } from '../../remote';
 import { errorMessage } from '../../util/errors';
 import type { TestView } from './messages';
 
-function bytes(n: number | null | undefined): string {
+const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/** A size limit for people: 0 is "no limit" (REAPI's meaning), else the largest fitting unit. */
+export function formatLimit(n: number | null | undefined): string {
   if (n === null || n === undefined) return 'unknown';
   if (n === 0) return 'no limit';
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
-  return `${n} bytes`;
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return `${shown} ${UNITS[unit]}`;
 }
 
 const yesNo = (b: boolean | null | undefined) =>
@@ -29,7 +37,7 @@ export function testView(what: string, result: ConnectionTestResult): TestView {
           `REAPI versions: ${result.apiVersions?.low ?? '?'} to ${result.apiVersions?.high ?? '?'}`,
           `Digest functions: ${(result.digestFunctions ?? []).join(', ') || 'none listed'}`,
           `Action cache writes: ${yesNo(result.actionCacheUpdate)}`,
-          `Batch limit: ${bytes(result.maxBatchTotalSizeBytes)}; largest blob: ${bytes(result.maxCasBlobSizeBytes)}`,
+          `Batch limit: ${formatLimit(result.maxBatchTotalSizeBytes)}; largest blob: ${formatLimit(result.maxCasBlobSizeBytes)}`,
           ...(result.compressors && result.compressors.length > 0
             ? [`Compressors: ${result.compressors.join(', ')}`]
             : []),

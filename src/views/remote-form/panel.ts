@@ -60,8 +60,13 @@ export class RemoteFormPanel implements vscode.Disposable {
       workspace,
       tools,
       isTrusted: () => vscode.workspace.isTrusted,
+      // Unreadable SecretStorage counts as nothing stored: the form then says "file only".
       storedHeaders: async (tool) =>
-        parseStoredHeaders(await secrets.get(secretStorageKey(tool, workspace))),
+        parseStoredHeaders(
+          await Promise.resolve(secrets.get(secretStorageKey(tool, workspace))).catch(
+            () => undefined,
+          ),
+        ),
       storeHeaders: async (tool, headers) =>
         secrets.store(secretStorageKey(tool, workspace), JSON.stringify(headers)),
       post: (message: HostMessage) => void panel.webview.postMessage(message),

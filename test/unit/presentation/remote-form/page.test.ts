@@ -7,6 +7,7 @@ import {
   testView,
 } from '../../../../src/presentation/remote-form';
 import { FIELD_NAMES } from '../../../../src/presentation/remote-form/fields';
+import { formatLimit } from '../../../../src/presentation/remote-form/test-view';
 
 describe('remote form: the page, the secret state and the test result', () => {
   const html = formHtml({
@@ -71,6 +72,10 @@ describe('remote form: the page, the secret state and the test result', () => {
       'Digest functions: SHA256',
     ]);
     assert.match(ok.lines.join('\n'), /Batch limit: 4 MiB; largest blob: no limit/);
+    // bazel-remote announces 2^63 bytes as its largest blob.
+    assert.equal(formatLimit(2 ** 63), '8 EiB');
+    assert.equal(formatLimit(1536), '1.5 KiB');
+    assert.equal(formatLimit(100), '100 bytes');
     const fail = testView('Executor', {
       ok: false,
       endpoint: 'grpcs://h:443',
