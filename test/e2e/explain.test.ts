@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
+import type { Browser, Frame, Locator } from 'playwright-core';
 import {
   createWorkspace,
   requireBazel,
@@ -71,8 +71,8 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
     });
   }
 
-  /** The frame of our report page, inside code-server's webview iframes. */
-  async function reportFrame(): Promise<Frame> {
+  /** The frame of our report page with this heading, inside code-server's webview iframes. */
+  async function reportFrame(expected: string): Promise<Frame> {
     if (workbench === undefined) throw new Error('no workbench');
     const page = workbench.page;
     return pollUntil(
@@ -84,11 +84,33 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
             .first()
             .textContent({ timeout: 200 })
             .catch(() => null);
-          if (heading?.startsWith('Why did')) return frame;
+          if (heading === expected) return frame;
         }
         return null;
       },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the report page in a webview frame' },
+      { timeoutMs: 60_000, intervalMs: 250, what: `the report "${expected}" in a webview frame` },
+    );
+  }
+
+  /**
+   * Right-click on a tree row, then "Why Did This Miss?" in its context menu. The menu ignores
+   * a click that comes right after it opened (it guards against the right-click's own mouse-up),
+   * so the click is repeated until the menu has closed.
+   */
+  async function whyOn(row: Locator): Promise<void> {
+    if (workbench === undefined) throw new Error('no workbench');
+    const page = workbench.page;
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-label', { hasText: MENU_ITEM }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await pollUntil(
+      async () => {
+        if (!(await item.isVisible())) return true;
+        await page.waitForTimeout(200);
+        await item.click({ timeout: 5_000 }).catch(() => undefined);
+        return false;
+      },
+      { timeoutMs: 30_000, intervalMs: 300, what: `the "${MENU_ITEM}" menu item to be taken` },
     );
   }
 
@@ -112,11 +134,8 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
         what: 'both builds in the tree',
       },
     );
-    await row.click({ button: 'right' });
-    await wb.page.locator('.monaco-menu .action-label', { hasText: MENU_ITEM }).first().click();
-
-    const frame = await reportFrame();
-    const heading = (await frame.locator('h1').textContent()) ?? '';
+    await whyOn(row);
+    const frame = await reportFrame('Why did build //gen:all miss the cache?');
     const causes = await frame
       .locator('section.cause')
       .evaluateAll((els) =>
@@ -126,14 +145,16 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
         ]),
       );
     await wb.screenshot('explain-report');
-    assert.equal(heading, 'Why did build //gen:all miss the cache?');
     assert.equal(causes.length, 1, JSON.stringify(causes));
     const [kind, text] = causes[0];
     assert.equal(kind, 'input');
     assert.match(text, /input changed: gen\/input\.txt/);
     // The chain step1 -> step2 -> step3 reran; //gen:constant stayed cached.
     assert.match(text, /Explains 3 actions/);
-    assert.match(text, /gen\/step1\.txt.*gen\/step2\.txt.*gen\/step3\.txt/);
+    assert.match(
+      text,
+      /Chain from where the change began: \S*gen\/step1\.txt → \S*gen\/step2\.txt → \S*gen\/step3\.txt/,
+    );
     assert.doesNotMatch(text, /constant\.txt/);
 
     // The cause's link opens the source file in the editor (a message the host checked).
@@ -141,5 +162,50 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
     await wb.page
       .locator('.tabs-container .tab[aria-label^="input.txt"]')
       .waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  it("on a target row and an action row, and as a hint in the missed action's tooltip", async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    const container = wb.container(CONTAINER);
+    // The newest build is expanded first: its target rows come before the older build's.
+    const target = container.locator('.monaco-list-row[aria-label^="gen:step3"]').first();
+    await whyOn(target);
+    const targetFrame = await reportFrame('Why did the actions of //gen:step3 miss the cache?');
+    const targetCauses = await targetFrame
+      .locator('section.cause')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ')));
+    assert.equal(targetCauses.length, 1, targetCauses.join('\n'));
+    assert.match(targetCauses[0], /input changed: gen\/input\.txt Explains 1 action:/);
+
+    await target.click(); // expand
+    const action = container.locator('.monaco-list-row[aria-label^="step3.txt"]').first();
+    await action.waitFor({ state: 'visible', timeout: 30_000 });
+    // The command above kept this build's explanation, so the tooltip has its hint at once.
+    await action.hover();
+    const hover = wb.page.locator('.workbench-hover, .monaco-hover', { hasText: 'Why it missed' });
+    await hover.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const hint = (await hover.first().innerText()).replace(/\s+/g, ' ');
+    assert.match(
+      hint,
+      /Why it missed: changed: input changed: gen\/input\.txt \(via \S*gen\/step2\.txt\)/,
+    );
+
+    await whyOn(action);
+    const frame = await reportFrame('Why did Genrule step3.txt miss the cache?');
+    const detail = ((await frame.locator('section.action').textContent()) ?? '').replace(
+      /\s+/g,
+      ' ',
+    );
+    // Away from the tree, so no row's tooltip covers the report in the screenshot.
+    await wb.page.mouse.move(1000, 700);
+    await wb.page.keyboard.press('Escape');
+    await wb.screenshot('explain-action');
+    assert.match(detail, /Genrule \/\/gen:step3: changed/);
+    assert.match(
+      detail,
+      /Chain from where the change began: \S*step1\.txt → \S*step2\.txt → \S*step3\.txt/,
+    );
+    assert.match(detail, /input changed: \S*gen\/step2\.txt/);
   });
 });

@@ -30,11 +30,12 @@ const MISSES: ReadonlySet<ActionLocation> = new Set(['local', 'remote', 'worker'
 export class MissHints {
   private readonly ready = new Map<string, ExplanationIndex>();
   private readonly pending = new Set<string>();
-  private readonly failed = new Set<string>();
+  /** Invocations computed (or failed) once: never computed again on their own (see request). */
+  private readonly attempted = new Set<string>();
   private readonly keep: number;
 
   constructor(private readonly options: MissHintsOptions) {
-    this.keep = options.keep ?? 5;
+    this.keep = options.keep ?? 10;
   }
 
   /** `Why it missed: …` for a missed action with a computed explanation, else null. */
@@ -70,18 +71,23 @@ export class MissHints {
       const oldest = this.ready.keys().next().value as string;
       this.ready.delete(oldest);
     }
-    this.failed.delete(invocationId);
+    this.attempted.add(invocationId);
     this.options.onReady(invocationId);
   }
 
   /** Forgets everything (the history was cleared). */
   clear(): void {
     this.ready.clear();
-    this.failed.clear();
+    this.attempted.clear();
   }
 
+  /**
+   * Once per invocation: a failure (damaged log) is not retried, and one that fell out of the
+   * kept few is not recomputed, or expanding more invocations than are kept would recompute
+   * them in a loop (each result redraws the tree, which asks again).
+   */
   private request(invocationId: string): void {
-    if (this.pending.has(invocationId) || this.failed.has(invocationId) || this.options.busy())
+    if (this.pending.has(invocationId) || this.attempted.has(invocationId) || this.options.busy())
       return;
     this.pending.add(invocationId);
     // Off the tree's call: the lookup that asked returns at once.
@@ -89,10 +95,10 @@ export class MissHints {
       this.options
         .compute(invocationId)
         .then((explanation) => {
-          if (explanation === null) this.failed.add(invocationId);
+          if (explanation === null) this.attempted.add(invocationId);
           else this.put(invocationId, explanation);
         })
-        .catch(() => this.failed.add(invocationId))
+        .catch(() => this.attempted.add(invocationId))
         .finally(() => this.pending.delete(invocationId));
     }, 0);
   }

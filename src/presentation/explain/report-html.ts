@@ -65,9 +65,12 @@ ${action.args.length === 0 ? '' : `<h3>Arguments</h3>${diffHtml(action.args, act
 </section>`;
 }
 
+/** One line, root first: each step read the changed output of the one before it. */
 function chainHtml(chain: string[]): string {
-  const steps = chain.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
-  return `<div class="chain"><p>Chain, from where the change began:</p><ol>${steps}</ol></div>`;
+  const steps = chain
+    .map((s) => `<code>${escapeHtml(s)}</code>`)
+    .join(' <span class="arrow">→</span> ');
+  return `<p class="chain">Chain from where the change began: ${steps}</p>`;
 }
 
 function diffHtml(lines: DiffLine[], more: number): string {
@@ -133,5 +136,5 @@ a:hover { text-decoration: underline; color: var(--vscode-textLink-activeForegro
 .diff .del { background: var(--vscode-diffEditor-removedTextBackground); }
 .diff .ins { background: var(--vscode-diffEditor-insertedTextBackground); }
 .sign { user-select: none; opacity: 0.7; }
-.chain ol { margin-top: 0; }
+.chain .arrow { color: var(--vscode-descriptionForeground); }
 `;

@@ -198,6 +198,29 @@ describe('root-cause hints in the tree tooltips', () => {
     );
   });
 
+  it('an explanation that fell out of the kept few is not recomputed on its own (no loop)', async () => {
+    const computed: string[] = [];
+    const hints = new MissHints({
+      compute: (id) => {
+        computed.push(id);
+        return Promise.resolve(explanation);
+      },
+      busy: () => false,
+      onReady: () => undefined,
+      keep: 1,
+    });
+    hints.hint('a', local);
+    await tick();
+    hints.hint('b', local);
+    await tick();
+    assert.equal(hints.has('a'), false);
+    assert.equal(hints.hint('a', local), null);
+    await tick();
+    assert.deepEqual(computed, ['a', 'b']);
+    hints.put('a', explanation); // the command computed it again: it is kept again
+    assert.notEqual(hints.hint('a', local), null);
+  });
+
   it('a hint is literal text in a Markdown tooltip', () => {
     assert.equal(escapeMarkdown('a_b*[c](d) <e>'), 'a\\_b\\*\\[c\\]\\(d\\) \\<e\\>');
   });

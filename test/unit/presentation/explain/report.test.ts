@@ -207,6 +207,13 @@ describe('"Why did this miss?" report page', () => {
     const html = renderReportHtml(buildReport(input({ explanation })), 'N');
     assert.match(html, /<a href="#" data-open="gen\/input.txt"[^>]*>gen\/input.txt<\/a>/);
     assert.match(html, /var\(--vscode-editor-background\)/);
+    assert.match(
+      html,
+      new RegExp(
+        `Chain from where the change began: <code>${BIN}/gen/step1.txt</code> ` +
+          '<span class="arrow">→</span> <code>',
+      ),
+    );
     const env = renderReportHtml(
       buildReport(
         input({ explanation: explainSpawns(build('a', { X: '1' }), build('a', { X: '2' })) }),
