@@ -37,7 +37,8 @@
     return s;
   }
 
-  function table(headers, rows, caption) {
+  /** `wide`: the index of the one column that takes the spare width (a message). */
+  function table(headers, rows, caption, wide) {
     const t = el('table');
     if (caption) t.appendChild(el('caption', 'visually-hidden', caption));
     const head = el('thead');
@@ -52,7 +53,7 @@
     const body = el('tbody');
     for (const row of rows) {
       const tr = el('tr');
-      for (const cell of row) tr.appendChild(el('td', '', cell));
+      row.forEach((cell, i) => tr.appendChild(el('td', wide === i ? 'wide' : '', cell)));
       body.appendChild(tr);
     }
     t.appendChild(body);
@@ -62,7 +63,7 @@
   function renderBar(bar) {
     const s = section('Where the actions ran');
     if (bar.total === 0) {
-      s.appendChild(el('p', 'note', 'No actions yet.'));
+      s.appendChild(el('p', 'note', bar.internal > 0 ? 'Nothing to run: up to date.' : 'No actions yet.'));
       return s;
     }
     const strip = el('div', 'bar');
@@ -90,7 +91,9 @@
     }
     s.appendChild(strip);
     s.appendChild(legend);
-    s.appendChild(el('p', 'muted', `${bar.total} actions`));
+    const internal =
+      bar.internal > 0 ? `; ${bar.internal} more ran inside Bazel without a process` : '';
+    s.appendChild(el('p', 'muted', `${bar.total} actions${internal}`));
     return s;
   }
 
@@ -130,6 +133,7 @@
           f.message || '—',
         ]),
         'Failed actions',
+        4,
       ),
     );
     return s;
@@ -147,7 +151,7 @@
     }
     const remote =
       path.remoteShare === null ? '' : ` · ${Math.round(path.remoteShare * 100)}% of it remote`;
-    s.appendChild(el('p', 'muted', `${seconds(path.totalMs)} in ${path.steps.length} steps, first to last${remote}`));
+    s.appendChild(el('p', 'muted', `${seconds(path.totalMs)} in ${path.steps.length} ${path.steps.length === 1 ? 'step' : 'steps'}, first to last${remote}`));
     const list = el('ol', 'critical-path');
     for (const step of path.steps) {
       const item = el('li');

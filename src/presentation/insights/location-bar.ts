@@ -20,7 +20,13 @@ export interface LocationSegment {
 }
 
 export interface LocationBar {
+  /** Actions counted: every action but those Bazel ran inside its own process. */
   total: number;
+  /**
+   * Actions that ran inside Bazel (no spawn: symlink trees, file writes). Left out of the bar so
+   * its shares use the CONTRACT's spawn denominators, the same as the tree's and status bar's mix.
+   */
+  internal: number;
   /** Non-empty segments in the legend order of the tree's group-by-location view. */
   segments: LocationSegment[];
 }
@@ -42,11 +48,12 @@ export function locationBar(
     const key = locationKeyOf(action);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const total = actions.length;
+  const internal = counts.get('internal') ?? 0;
+  const total = actions.length - internal;
   const segments: LocationSegment[] = [];
   for (const key of LOCATION_KEYS) {
     const count = counts.get(key) ?? 0;
-    if (count === 0) continue;
+    if (count === 0 || key === 'internal') continue;
     const style = locationStyle(key);
     segments.push({
       key,
@@ -57,5 +64,5 @@ export function locationBar(
       colorVar: cssColorVar(style.color),
     });
   }
-  return { total, segments };
+  return { total, internal, segments };
 }

@@ -9,12 +9,19 @@ describe('insights: location bar', () => {
     const { model, id } = await replay('10-mixed-strategies');
     const actions = model.actions(id);
     const bar = locationBar(actions);
-    assert.equal(bar.total, actions.length);
     const expected = new Map<string, number>();
     for (const a of actions) {
       const key = locationKeyOf(a);
-      expected.set(key, (expected.get(key) ?? 0) + 1);
+      if (key !== 'internal') expected.set(key, (expected.get(key) ?? 0) + 1);
     }
+    const internal = actions.filter((a) => locationKeyOf(a) === 'internal').length;
+    assert.ok(internal > 0, 'the recording has actions Bazel ran in-process');
+    assert.equal(bar.internal, internal);
+    assert.equal(bar.total, actions.length - internal);
+    // The same denominator as the mix: Bazel's own processes line minus its internal count.
+    const processes = model.invocation(id)?.processes.bazel;
+    assert.ok(processes);
+    assert.equal(bar.total, processes.total - (processes.internal ?? 0));
     assert.deepEqual(
       new Map(bar.segments.map((s) => [s.key, s.count])),
       expected,
@@ -58,6 +65,6 @@ describe('insights: location bar', () => {
   });
 
   it('an invocation without actions has an empty bar', () => {
-    assert.deepEqual(locationBar([]), { total: 0, segments: [] });
+    assert.deepEqual(locationBar([]), { total: 0, internal: 0, segments: [] });
   });
 });
