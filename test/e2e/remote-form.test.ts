@@ -159,6 +159,27 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
     assert.ok(!(await form().locator('body').innerHTML()).includes(SECRET));
   });
 
+  it('Disable Remote Execution removes exactly what Apply added', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    assert.ok(fs.existsSync(path.join(workspace, 'user.bazelrc')), 'the first case applied');
+    await wb.runCommand('Remote Build Lens: Disable Remote Execution');
+    // A modal asks first, naming the files; code-server draws it in the page.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /\.bazelrc/);
+    await dialog.locator('.monaco-button', { hasText: 'Disable' }).first().click();
+    await wb.page
+      .locator('.notification-toast', { hasText: 'remote execution disabled' })
+      .waitFor({ state: 'visible' });
+    assert.equal(fs.readFileSync(path.join(workspace, '.bazelrc'), 'utf8'), TEAM_RC);
+    assert.ok(
+      !fs.existsSync(path.join(workspace, 'user.bazelrc')),
+      'the secrets file we made is gone',
+    );
+    assert.ok(!fs.existsSync(path.join(workspace, '.gitignore')), 'the .gitignore we made is gone');
+  });
+
   it('shows the TLS failure and its hint for a server whose CA is not the one given', async function () {
     if (workbench === undefined || tls === undefined) this.skip();
     await fill({ cache: tls.grpcUrl, tlsCa: pki.otherCaCert });

@@ -106,6 +106,7 @@ async function disable(
     if (choice !== 'Disable') return;
     const written = applyPlan(plan);
     await extension.secrets.delete(secretStorageKey(tool, target.dir));
+    RemoteFormPanel.refresh(target.dir);
     log(`remote form: disabled remote settings in ${written.join(', ')}`);
     void vscode.window.showInformationMessage(
       `Remote Build Lens: remote execution disabled (${written.join(', ')}).`,

@@ -48,6 +48,11 @@ export class RemoteFormPanel implements vscode.Disposable {
     return created;
   }
 
+  /** Re-reads the settings into an open form (after Disable changed the files under it). */
+  static refresh(workspace: string): void {
+    void RemoteFormPanel.open.get(workspace)?.controller.handle({ type: 'ready' });
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extension: vscode.ExtensionContext,

@@ -133,6 +133,20 @@ describe('remote form: the controller with the real config layer', function () {
     assert.equal(host.last('state').values.headerName, 'x-api-key');
   });
 
+  it('answers a preset with its values but never echoes the typed secret', async () => {
+    await form.handle({
+      type: 'preset',
+      preset: 'buildbuddy',
+      values: values({ headerValue: SECRET, jobs: '8' }),
+    });
+    const answer = host.last('values');
+    assert.equal(answer.values.executor, 'grpcs://remote.buildbuddy.io');
+    assert.equal(answer.values.headerName, 'x-buildbuddy-api-key');
+    assert.equal(answer.values.jobs, '8');
+    assert.equal(answer.values.headerValue, '');
+    assert.match(answer.note, /API key/);
+  });
+
   it('says when the secrets file and the editor’s copy differ', async () => {
     await form.handle({ type: 'ready' });
     await form.handle({
@@ -223,5 +237,49 @@ describe('remote form: the controller with the real config layer', function () {
     await form.handle({ type: 'selectTool', tool: 'pants' });
     assert.equal(form.currentTool, 'buck2');
     assert.match(host.logs.join('\n'), /selectTool/);
+  });
+});
+
+describe('remote form: Pants and Buck2 through the same controller', function () {
+  this.timeout(20_000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  async function previewFor(tool: Tool, file: string, text: string, patch: Partial<FormValues>) {
+    const ws = bazelWorkspace();
+    dirs.push(ws);
+    fs.writeFileSync(path.join(ws, file), text);
+    const host = new Host(ws, [tool]);
+    const form = host.controller();
+    await form.handle({ type: 'ready' });
+    await form.handle({ type: 'preview', values: { ...emptyValues(), ...patch } });
+    return host;
+  }
+
+  it('writes pants.toml option names for the pinned Pants version', async () => {
+    const host = await previewFor('pants', 'pants.toml', '[GLOBAL]\npants_version = "2.20.0"\n', {
+      executor: 'grpcs://re.example.com:443',
+      instance: 'main',
+      jobs: '64',
+    });
+    const diff = host.last('preview').files.find((f) => f.file === 'pants.toml')?.diff ?? '';
+    assert.match(diff, /^\+remote_execution_address = "grpcs:\/\/re\.example\.com:443"/m);
+    assert.match(diff, /^\+remote_instance_name = "main"/m);
+    assert.match(diff, /^\+process_execution_remote_parallelism = 64/m);
+  });
+
+  it('writes Buck2’s [buck2_re_client] and refuses what Buck2 lacks', async () => {
+    const host = await previewFor('buck2', '.buckconfig', '[repositories]\nroot = .\n', {
+      executor: 'grpc://re.example.com:8980',
+      instance: 'main',
+    });
+    const diff = host.last('preview').files.find((f) => f.file === '.buckconfig')?.diff ?? '';
+    assert.match(diff, /^\+\[buck2_re_client\]/m);
+    assert.match(diff, /^\+\s*engine_address = grpc:\/\/re\.example\.com:8980/m);
+    await host.controller().handle({
+      type: 'preview',
+      values: { ...emptyValues(), executor: 'grpc://h:1', jobs: '8' },
+    });
+    assert.match(host.last('validation').errors.jobs ?? '', /Buck2 has no setting/);
   });
 });
