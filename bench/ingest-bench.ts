@@ -2,15 +2,17 @@
  * ingest: a generated BEP stream is streamed over real gRPC by a separate client process into the
  * BES sink, whose events feed the build model; the clock runs from the client's first write until
  * the model holds every event. Its peer, interleaved in the same run: decoding the same events
- * with the same schema in a tight loop (the physical limit of this process).
+ * with the same schema in a tight loop (the physical limit of this process). And the floor: the
+ * same client streaming the same requests into a bare grpc-js server that decodes nothing and
+ * sends a pre-encoded ack (grpc-floor.ts): what gRPC framing alone allows on this machine.
  */
 import * as path from 'node:path';
-import { decodeBepEvent } from '../src/bep/decode';
+import { decodeBepEvent, decodeBepMessage } from '../src/bep/decode';
 import { BesSink } from '../src/bes/sink';
-import { build_event_stream } from '../src/gen/protos';
 import { BuildModel } from '../src/model/build-model';
 import { generateBepStream } from './bep-generate';
 import { LineChild } from './child-lines';
+import { GrpcFloorServer } from './grpc-floor';
 import { median, medianInterval, ratioInterval, round, type Interval } from './stats';
 
 export interface IngestOptions {
@@ -38,7 +40,14 @@ export interface IngestFigures {
   cpuMicrosPerEvent: { endToEnd: number; sinkOnly: number; decodeOnly: number };
   /** Decode plus the JSON-shape conversion the sink does (decodeBepEvent): where time goes. */
   decodeToObjectEventsPerSec: number;
+  /** The same client and requests into a bare grpc-js server (grpc-floor.ts): gRPC's own limit. */
+  grpcFloorEventsPerSec: number;
+  /** End-to-end rate / the gRPC floor's rate, median with 95 % interval. */
+  floorRatio: Interval;
+  /** CPU microseconds per event in this process for the floor server. */
+  floorCpuMicrosPerEvent: number;
   endToEndMs: number[];
+  floorMs: number[];
   sinkOnlyMs: number[];
   decodeOnlyMs: number[];
 }
@@ -117,11 +126,58 @@ async function streamOnce(
   return { ms: Number(finishedAt - started) / 1e6, held, cpuMicrosPerEvent: cpuPerEvent() };
 }
 
+/**
+ * One stream from `client` into the floor server; the clock runs from the client's first write
+ * until the server has received every request (events + component_stream_finished).
+ */
+async function floorOnce(
+  client: LineChild,
+  server: GrpcFloorServer,
+  events: number,
+  run: number,
+  limitMs: number,
+): Promise<StreamRun> {
+  const invocationId = `${ID_PREFIX}${String(run).padStart(12, '0')}`;
+  server.reset();
+  let held = 0;
+  let finishedAt = 0n;
+  const allHeld = new Promise<void>((resolve) => {
+    server.onRequest = (received) => {
+      held = received;
+      if (received === events + 1) {
+        finishedAt = process.hrtime.bigint();
+        resolve();
+      }
+    };
+  });
+  client.send(`go ${invocationId}`);
+  await client.next(/^sending$/);
+  const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  let timer: NodeJS.Timeout | undefined;
+  const limited = new Promise<'limit'>((resolve) => {
+    timer = setTimeout(() => resolve('limit'), limitMs);
+  });
+  const outcome = await Promise.race([allHeld, limited]);
+  clearTimeout(timer);
+  server.onRequest = () => undefined;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMicrosPerEvent = (cpu.user + cpu.system) / Math.max(1, held);
+  if (outcome === 'limit') return { ms: limitMs, held, cpuMicrosPerEvent };
+  const status = JSON.parse(await client.next(/^\{/)) as { acks: number; code: number };
+  if (status.code !== 0 || status.acks !== events + 1)
+    throw new Error(
+      `ingest floor: the stream ended with status ${status.code}, ${status.acks} acks`,
+    );
+  return { ms: Number(finishedAt - started) / 1e6, held: events, cpuMicrosPerEvent };
+}
+
 function decodeOnlyMs(events: readonly Uint8Array[]): number {
   const started = process.hrtime.bigint();
   let checksum = 0;
   for (const bytes of events) {
-    const e = build_event_stream.BuildEvent.decode(bytes);
+    // The sink's own decoding of an event's bytes (decode.ts), without the JSON-shape step.
+    const e = decodeBepMessage(bytes);
     if (e.action) checksum++;
   }
   if (checksum === 0) throw new Error('ingest: decoded no action');
@@ -150,10 +206,15 @@ export async function runIngestBench(
   const sizes = { events: options.events, actions: stream.actions };
   const sink = new BesSink();
   const url = await sink.listen('127.0.0.1:0');
+  const floorServer = new GrpcFloorServer();
+  const floorUrl = await floorServer.listen();
   let client = startClient(url, options);
+  let floorClient = startClient(floorUrl, options);
   try {
     await client.next(/^ready$/);
+    await floorClient.next(/^ready$/);
     const endToEnd: StreamRun[] = [];
+    const floor: StreamRun[] = [];
     const sinkOnly: StreamRun[] = [];
     const decodeOnly: number[] = [];
     let decodeCpuMicros = 0;
@@ -175,10 +236,25 @@ export async function runIngestBench(
     };
     for (let round = 0; round < options.runs; round++) {
       // Interleaved, rotating which side goes first, so drifting load hits every side alike.
-      const sides = ['decode', 'sink', 'model'];
-      for (let i = 0; i < round % 3; i++) sides.push(sides.shift() as string);
+      const sides = ['decode', 'sink', 'model', 'floor'];
+      for (let i = 0; i < round % 4; i++) sides.push(sides.shift() as string);
       for (const side of sides) {
-        if (side === 'decode') {
+        if (side === 'floor') {
+          const r = await floorOnce(
+            floorClient,
+            floorServer,
+            options.events,
+            ++run,
+            options.runLimitMs,
+          );
+          floor.push(r);
+          if (r.held < options.events) {
+            // Left mid-stream: a fresh client for the next floor run.
+            await floorClient.close();
+            floorClient = startClient(floorUrl, options);
+            await floorClient.next(/^ready$/);
+          }
+        } else if (side === 'decode') {
           const cpu = process.cpuUsage();
           decodeOnly.push(decodeOnlyMs(stream.events));
           const used = process.cpuUsage(cpu);
@@ -191,7 +267,7 @@ export async function runIngestBench(
           endToEnd.push(await streamed(true));
       }
       log(
-        `ingest round ${round + 1}: end-to-end ${endToEnd.at(-1)?.ms.toFixed(0)} ms, sink only ${sinkOnly.at(-1)?.ms.toFixed(0)} ms, decode only ${decodeOnly.at(-1)?.toFixed(0)} ms`,
+        `ingest round ${round + 1}: end-to-end ${endToEnd.at(-1)?.ms.toFixed(0)} ms, sink only ${sinkOnly.at(-1)?.ms.toFixed(0)} ms, gRPC floor ${floor.at(-1)?.ms.toFixed(0)} ms, decode only ${decodeOnly.at(-1)?.toFixed(0)} ms`,
       );
     }
     const toObject = medianInterval([
@@ -205,16 +281,19 @@ export async function runIngestBench(
     const e2eMs = endToEnd.map(fullMs);
     const sinkMs = sinkOnly.map(fullMs);
     const ratio = ratioInterval(decodeOnly, e2eMs);
+    const floorMs = floor.map(fullMs);
+    const floorRatio = ratioInterval(floorMs, e2eMs);
+    const rounded = (i: Interval): Interval => ({
+      ...i,
+      median: round(i.median, 4),
+      low: round(i.low, 4),
+      high: round(i.high, 4),
+    });
     return {
       events: options.events,
       eventsPerSec: Math.round(rate(medianInterval(e2eMs).median)),
       decodeOnlyEventsPerSec: Math.round(rate(medianInterval(decodeOnly).median)),
-      ratio: {
-        ...ratio,
-        median: round(ratio.median, 4),
-        low: round(ratio.low, 4),
-        high: round(ratio.high, 4),
-      },
+      ratio: rounded(ratio),
       complete,
       sinkOnlyEventsPerSec: Math.round(rate(medianInterval(sinkMs).median)),
       cpuMicrosPerEvent: {
@@ -223,12 +302,18 @@ export async function runIngestBench(
         decodeOnly: round(decodeCpuMicros / (decodeOnly.length * options.events), 1),
       },
       decodeToObjectEventsPerSec: Math.round(rate(toObject.median)),
+      grpcFloorEventsPerSec: Math.round(rate(medianInterval(floorMs).median)),
+      floorRatio: rounded(floorRatio),
+      floorCpuMicrosPerEvent: round(median(floor.map((r) => r.cpuMicrosPerEvent)), 1),
       endToEndMs: e2eMs.map(Math.round),
+      floorMs: floorMs.map(Math.round),
       sinkOnlyMs: sinkMs.map(Math.round),
       decodeOnlyMs: decodeOnly.map(Math.round),
     };
   } finally {
     await client.close();
+    await floorClient.close();
+    floorServer.close();
     await sink.close(500);
   }
 }

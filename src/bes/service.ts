@@ -32,8 +32,69 @@ function decoder<T>(decode: (bytes: Uint8Array) => T): (raw: Buffer) => Decoded<
 }
 
 const encodeEmpty = (): Buffer => Buffer.alloc(0);
-const encodeResponse = (r: IStreamResponse): Buffer =>
-  Buffer.from(v1.PublishBuildToolEventStreamResponse.encode(r).finish());
+/** An ack built by AckEncoder goes out as it is; a message object is encoded. */
+const encodeResponse = (r: IStreamResponse | Buffer): Buffer =>
+  Buffer.isBuffer(r) ? r : Buffer.from(v1.PublishBuildToolEventStreamResponse.encode(r).finish());
+
+/**
+ * Builds the stream's acks (PublishBuildToolEventStreamResponse: the request's stream id, field
+ * 1, and its sequence number, field 2) straight into a buffer. Every request of a stream carries
+ * the same stream id, so its bytes are encoded once and copied; the per-event protobufjs writer
+ * (a Writer, its op list, a finish copy and a Buffer copy per ack) was a visible share of the
+ * sink's time per event. Gives the same bytes as encoding the message.
+ */
+export class AckEncoder {
+  private buildId: string | null = null;
+  private invocationId = '';
+  private component = 0;
+  private prefix = Buffer.alloc(0);
+
+  encode(streamId: google.devtools.build.v1.IStreamId | null | undefined, seq: number): Buffer {
+    if (!streamId) {
+      this.buildId = null;
+      this.prefix = Buffer.alloc(0);
+    } else if (
+      streamId.buildId !== this.buildId ||
+      (streamId.invocationId ?? '') !== this.invocationId ||
+      (streamId.component ?? 0) !== this.component
+    ) {
+      this.buildId = streamId.buildId ?? '';
+      this.invocationId = streamId.invocationId ?? '';
+      this.component = streamId.component ?? 0;
+      const id = v1.StreamId.encode(streamId).finish();
+      const head = Buffer.alloc(1 + varintLength(id.length));
+      head[0] = 0x0a;
+      writeVarint(head, 1, id.length);
+      this.prefix = Buffer.concat([head, id]);
+    }
+    // Field 2 is left out at 0, as proto3 encoding does.
+    const seqBytes = seq === 0 ? 0 : 1 + varintLength(seq);
+    const out = Buffer.allocUnsafe(this.prefix.length + seqBytes);
+    this.prefix.copy(out, 0);
+    if (seq !== 0) {
+      out[this.prefix.length] = 0x10;
+      writeVarint(out, this.prefix.length + 1, seq);
+    }
+    return out;
+  }
+}
+
+/** Bytes of a non-negative integer (below 2^53) as a protobuf varint. */
+function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 128; v = Math.floor(v / 128)) n++;
+  return n;
+}
+
+function writeVarint(out: Buffer, at: number, value: number): void {
+  let pos = at;
+  let v = value;
+  while (v >= 128) {
+    out[pos++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  out[pos] = v;
+}
 const rawBytes = (b: Buffer): Buffer => b;
 
 /** Server-side definition: requests decode to `Decoded<...>`, responses encode from messages. */

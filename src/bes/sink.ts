@@ -15,6 +15,7 @@ import { describeLifecycle, type LifecycleEvent } from './lifecycle';
 export type { LifecycleEvent } from './lifecycle';
 import { Redactor } from './redact';
 import {
+  AckEncoder,
   publishBuildEventServer,
   toNumber,
   type Decoded,
@@ -94,7 +95,7 @@ export class BesSink {
         callback: grpc.sendUnaryData<Record<string, never>>,
       ) => this.lifecycle(call, callback),
       PublishBuildToolEventStream: (
-        call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse>,
+        call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
       ) => this.stream(call),
     });
   }
@@ -186,13 +187,16 @@ export class BesSink {
     });
   }
 
-  private stream(call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse>): void {
+  private stream(
+    call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
+  ): void {
     let invocationId: string | null = null;
     let failed = false;
+    const acks = new AckEncoder();
     call.on('data', (req: Decoded<StreamRequest>) => {
       if (failed) return;
       try {
-        invocationId = this.request(req, call) ?? invocationId;
+        invocationId = this.request(req, call, acks) ?? invocationId;
       } catch (err) {
         failed = true;
         const failure =
@@ -227,7 +231,8 @@ export class BesSink {
   /** Handles one stream request; returns its invocation id. Throws CallFailure to fail the call. */
   private request(
     req: Decoded<StreamRequest>,
-    call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse>,
+    call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
+    acks: AckEncoder,
   ): string {
     if (!req.ok) {
       throw new CallFailure(
@@ -262,7 +267,7 @@ export class BesSink {
       const last = this.deliver(invocationId, streamId?.buildId ?? '', seq, ordered?.event, s);
       for (const f of this.forwarders) f.event(invocationId, seq, req.raw, call.metadata, last);
     }
-    call.write({ streamId, sequenceNumber: seq });
+    call.write(acks.encode(streamId, seq));
     return invocationId;
   }
 
