@@ -69,10 +69,16 @@ function checkListen(address: string): void {
     throw new UsageError(`--listen: expected HOST:PORT or unix:PATH, got '${address}'`);
 }
 
-async function finish(model: BuildModel, id: string, io: CliIO): Promise<void> {
+async function finish(
+  model: BuildModel,
+  id: string,
+  io: CliIO,
+  /** False when the stream broke: the build may still be writing its log, or never will. */
+  readLog = true,
+): Promise<void> {
   const inv = model.invocation(id);
   if (!inv) return;
-  const log = execLogOf(inv.options, inv.workspaceDirectory);
+  const log = readLog ? execLogOf(inv.options, inv.workspaceDirectory) : null;
   const file = log ? await settledLog(log) : null;
   if (file) {
     try {
@@ -92,6 +98,28 @@ async function finish(model: BuildModel, id: string, io: CliIO): Promise<void> {
   model.forget(id);
 }
 
+/**
+ * How long a stream that failed or whose client went away may take to come back (Bazel
+ * retries a broken stream) before its invocation is ended, so it is not "running" forever.
+ */
+const RESUME_GRACE_MS = 3000;
+
+/** Ends a running invocation whose stream broke, unless events arrive again within the grace. */
+function endUnlessResumed(
+  model: BuildModel,
+  id: string,
+  problem: string,
+  lastEventAt: Map<string, number>,
+  end: (id: string, readLog: boolean) => void,
+): void {
+  const noted = Date.now();
+  setTimeout(() => {
+    if (model.invocation(id)?.state !== 'running' || (lastEventAt.get(id) ?? 0) > noted) return;
+    model.setBesError(id, { message: problem, bazelExitCode: null });
+    end(id, false);
+  }, RESUME_GRACE_MS).unref();
+}
+
 async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     listen: { type: 'string' },
@@ -107,15 +135,21 @@ async function run(args: string[], io: CliIO): Promise<number> {
   forward.forEach(parseForwardUrl);
   const sink = new BesSink({ forward });
   const model = new BuildModel();
-  sink.onEvent.event((e) => model.applyEvent(e.invocationId, e.event, e.receivedAt));
-  sink.onProblem.event((p) =>
-    say(io, `${p.invocationId ? `invocation ${p.invocationId}: ` : ''}${p.message}`),
-  );
-  const pending = new Set<Promise<void>>();
-  sink.onStreamFinished.event((id) => {
-    const p = finish(model, id, io).finally(() => pending.delete(p));
-    pending.add(p);
+  const lastEventAt = new Map<string, number>();
+  sink.onEvent.event((e) => {
+    lastEventAt.set(e.invocationId, Date.now());
+    model.applyEvent(e.invocationId, e.event, e.receivedAt);
   });
+  const pending = new Set<Promise<void>>();
+  const end = (id: string, readLog = true): void => {
+    const p = finish(model, id, io, readLog).finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  sink.onProblem.event((p) => {
+    say(io, `${p.invocationId ? `invocation ${p.invocationId}: ` : ''}${p.message}`);
+    if (p.invocationId) endUnlessResumed(model, p.invocationId, p.message, lastEventAt, end);
+  });
+  sink.onStreamFinished.event((id) => end(id));
   let address: string;
   try {
     address = await sink.listen(listen);
