@@ -142,6 +142,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   });
   const pending = new Set<Promise<void>>();
   const end = (id: string, readLog = true): void => {
+    lastEventAt.delete(id);
     const p = finish(model, id, io, readLog).finally(() => pending.delete(p));
     pending.add(p);
   };
