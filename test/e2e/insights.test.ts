@@ -302,4 +302,35 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
     );
     assert.ok(expanded.length > rows.length);
   });
+  it('opens on an older build from its row, and follows the newest again from the page', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await wb
+      .container(CONTAINER)
+      .locator('.monaco-list-row[aria-label^="build //gen:all //cc:all"]')
+      .first()
+      .click({ button: 'right' });
+    await wb.page
+      .locator('.context-view .action-item', { hasText: 'Show Build Insights' })
+      .first()
+      .click();
+    const frame = await insightsFrame(wb);
+    const title = async (): Promise<string> => (await pageState(frame)).title;
+    await pollUntil(async () => (await title()) === 'build //gen:all //cc:all', {
+      timeoutMs: 30_000,
+      what: 'the panel on the build picked in the tree',
+    });
+    // The page asks the host to follow the newest build (a checked protocol message).
+    await frame.locator('button', { hasText: 'Follow the newest build' }).click();
+    await pollUntil(async () => (await title()) === 'build //xss:all', {
+      timeoutMs: 30_000,
+      what: 'the panel back on the newest build',
+    });
+    // A bar of the history chart picks its build.
+    await frame.locator('svg.history rect.wall').first().click();
+    await pollUntil(async () => (await title()) === 'build //gen:all', {
+      timeoutMs: 30_000,
+      what: 'the panel on the oldest build picked in the chart',
+    });
+  });
 });
