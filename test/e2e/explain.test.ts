@@ -208,4 +208,29 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
     );
     assert.match(detail, /input changed: \S*gen\/step2\.txt/);
   });
+
+  it('compares any two builds from the history (Compare Two Builds…)', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    const [older, newer] = HistoryStore.forWorkspace(workspace.dir)
+      .list()
+      .map((inv) => inv.id);
+    await wb.runCommand('Remote Build Lens: Compare Two Builds…');
+    await wb.answerQuickPick('Explain which build?', newer);
+    await wb.answerQuickPick('Compare it with which earlier build?', older);
+    const frame = await reportFrame('Why did build //gen:all miss the cache?');
+    const comparison = await pollUntil(
+      async () => {
+        const text = (await frame.locator('.comparison').textContent()) ?? '';
+        return text.includes('up to that build') ? text : null;
+      },
+      { timeoutMs: 30_000, what: 'the report of the two picked builds' },
+    );
+    assert.match(comparison, /^Compared with build \/\/gen:all of .+ \(the last recorded run/);
+    const causes = await frame
+      .locator('section.cause')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ')));
+    assert.equal(causes.length, 1, causes.join('\n'));
+    assert.match(causes[0], /input changed: gen\/input\.txt Explains 3 actions/);
+  });
 });

@@ -44,7 +44,9 @@ export class ExplainFeature implements vscode.Disposable {
     });
     this.disposables.push(
       vscode.commands.registerCommand(EXPLAIN_COMMAND, (node?: BuildNode) => this.explain(node)),
-      vscode.commands.registerCommand(COMPARE_COMMAND, () => this.compare()),
+      vscode.commands.registerCommand(COMPARE_COMMAND, (from?: unknown) =>
+        this.compare(asCompareFrom(from)),
+      ),
     );
   }
 
@@ -95,13 +97,25 @@ export class ExplainFeature implements vscode.Disposable {
   }
 
   /** Any two recorded builds: NEW against the baseline as it stood after OLD (as `rbl explain`). */
-  async compare(): Promise<void> {
-    const newId = await this.pickInvocation('Explain which build (the newer one)?');
+  async compare(from?: BuildNode | CompareArgs): Promise<void> {
+    const args: CompareArgs =
+      from === undefined || 'root' in from
+        ? {}
+        : 'invocationId' in from
+          ? { newer: from.invocationId }
+          : from;
+    const newId = args.newer ?? (await this.pickInvocation('Explain which build?'));
     if (newId === undefined) return;
-    const oldId = await this.pickInvocation('Compare it with which build?', newId);
-    if (oldId === undefined) return;
     const found = this.storeFor(newId);
     if (found === null) return;
+    // Only builds recorded before NEW in the same store: the baseline after a later build
+    // would already hold NEW's own spawns.
+    const store = found.store.list().map((inv) => inv.id);
+    const earlier = new Set(store.slice(0, store.indexOf(newId)));
+    const oldId =
+      args.older ??
+      (await this.pickInvocation('Compare it with which earlier build?', (id) => earlier.has(id)));
+    if (oldId === undefined) return;
     const old: OldSide = { kind: 'invocation', id: oldId };
     const explanation = await this.withProgress((signal, report) =>
       explainStoredInvocation(found.store, newId, old, { signal, onStage: report }),
@@ -189,10 +203,13 @@ export class ExplainFeature implements vscode.Disposable {
     return null;
   }
 
-  private async pickInvocation(title: string, exclude?: string): Promise<string | undefined> {
+  private async pickInvocation(
+    title: string,
+    allowed: (id: string) => boolean = () => true,
+  ): Promise<string | undefined> {
     const items = this.ctx.model
       .invocations()
-      .filter((inv) => inv.state !== 'running' && inv.id !== exclude)
+      .filter((inv) => inv.state !== 'running' && allowed(inv.id))
       .sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0))
       .map((inv) => ({
         label: describe(inv),
@@ -206,12 +223,29 @@ export class ExplainFeature implements vscode.Disposable {
         id: inv.id,
       }));
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('Remote Build Lens: no finished builds yet.');
+      void vscode.window.showInformationMessage('Remote Build Lens: no build to pick.');
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items, { title, matchOnDetail: true });
     return picked?.id;
   }
+}
+
+/** Invocation ids a caller (a test, a keybinding) may pass to skip the pickers. */
+export interface CompareArgs {
+  newer?: string;
+  older?: string;
+}
+
+/** A tree row (its invocation is NEW) or `{newer, older}`; anything else means "ask". */
+function asCompareFrom(value: unknown): BuildNode | CompareArgs | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.invocationId === 'string' && typeof v.kind === 'string') return value as BuildNode;
+  return {
+    newer: typeof v.newer === 'string' ? v.newer : undefined,
+    older: typeof v.older === 'string' ? v.older : undefined,
+  };
 }
 
 function describe(inv: Invocation): string {
