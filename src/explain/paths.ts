@@ -6,11 +6,21 @@
 const CONFIG_SEGMENT = /^bazel-out\/([^/]+)\//;
 const BAZEL_OUT = 'bazel-out/';
 
+/**
+ * The last configuration `configOf` found: a build has a handful, and handing that one string
+ * back spares a copy per action (10^5 of them, held as long as the graph is).
+ */
+let lastConfig = '';
+
 /** The `<config>` of `bazel-out/<config>/...`, or null for source and external paths. */
 export function configOf(path: string): string | null {
   if (!path.startsWith(BAZEL_OUT)) return null;
   const end = path.indexOf('/', BAZEL_OUT.length);
-  return end > BAZEL_OUT.length ? path.slice(BAZEL_OUT.length, end) : null;
+  if (end <= BAZEL_OUT.length) return null;
+  if (end - BAZEL_OUT.length === lastConfig.length && path.startsWith(lastConfig, BAZEL_OUT.length))
+    return lastConfig;
+  lastConfig = path.slice(BAZEL_OUT.length, end);
+  return lastConfig;
 }
 
 /** True for files some action wrote (as opposed to sources checked in or fetched). */
