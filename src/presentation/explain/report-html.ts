@@ -21,6 +21,9 @@ export function renderReportHtml(view: ReportView, nonce: string): string {
     view.causes.length === 0
       ? ''
       : `<h2>Root cause${view.causes.length === 1 ? '' : 's'}</h2>\n${view.causes.map(causeHtml).join('\n')}`,
+    view.causesMore === 0
+      ? ''
+      : `<p class="more">… and ${view.causesMore} more root causes (<code>rbl explain</code> lists them all).</p>`,
   ]
     .filter((s) => s !== '')
     .join('\n');

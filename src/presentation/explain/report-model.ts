@@ -5,6 +5,7 @@ import {
   redactActionReport,
   redactSummary,
   type ActionDiff,
+  type ActionExplanation,
   type Explanation,
   type RootCause,
   type RootCauseKind,
@@ -67,6 +68,8 @@ export interface ReportView {
   /** Set when there is nothing to explain, with the reason in words. */
   empty: string | null;
   causes: CauseView[];
+  /** Root causes not shown (the biggest come first). */
+  causesMore: number;
   action: ActionDetailView | null;
   /** Every path the report links to: the host opens only these. */
   openable: string[];
@@ -85,11 +88,12 @@ export interface ReportInput {
 
 export const SHOWN_EXAMPLES = 5;
 export const SHOWN_DIFF_LINES = 40;
+export const SHOWN_CAUSES = 50;
 
 export function buildReport(input: ReportInput): ReportView {
   const explanation = redacted(input.explanation);
   const links = new Set<string>();
-  const ctx: Ctx = { explanation, input, links };
+  const ctx: Ctx = { explanation, input, links, byOutput: null };
   const a = explanation.summary.actions;
   const base = {
     comparison: `Compared with ${input.comparedWith}.`,
@@ -99,9 +103,10 @@ export function buildReport(input: ReportInput): ReportView {
   };
   const scope = input.scope;
   if (scope.kind === 'build') {
-    const causes = explanation.summary.rootCauses.map((cause, i) =>
-      causeView(ctx, cause, i + 1, cause.affectedActions, cause.examples),
-    );
+    const all = explanation.summary.rootCauses;
+    const causes = all
+      .slice(0, SHOWN_CAUSES)
+      .map((cause, i) => causeView(ctx, cause, i + 1, cause.affectedActions, cause.examples));
     return {
       ...base,
       heading: `Why did ${input.subject} miss the cache?`,
@@ -112,13 +117,14 @@ export function buildReport(input: ReportInput): ReportView {
             ? 'Nothing to explain: no action that ran differs from the old build.'
             : 'No root cause found.',
       causes,
+      causesMore: all.length - causes.length,
       action: null,
       openable: [...links],
     };
   }
   if (scope.kind === 'target') {
     const target = new ExplanationIndex(explanation).target(scope.label);
-    const causes = target.groups.map((g, i) =>
+    const causes = target.groups.slice(0, SHOWN_CAUSES).map((g, i) =>
       causeView(
         ctx,
         g.cause,
@@ -135,6 +141,7 @@ export function buildReport(input: ReportInput): ReportView {
           ? null
           : `None of the actions of ${scope.label} differs from ${input.comparedWith}.`,
       causes,
+      causesMore: target.groups.length - causes.length,
       action: null,
       openable: [...links],
     };
@@ -148,6 +155,7 @@ export function buildReport(input: ReportInput): ReportView {
         `This action does not differ from ${input.comparedWith}: it was a cache hit, ` +
         'it ran with the same inputs (e.g. after bazel clean), or it did not run.',
       causes: [],
+      causesMore: 0,
       action: null,
       openable: [],
     };
@@ -169,6 +177,7 @@ export function buildReport(input: ReportInput): ReportView {
     heading: `Why did ${input.subject} miss the cache?`,
     empty: null,
     causes,
+    causesMore: 0,
     action,
     openable: [...links],
   };
@@ -178,6 +187,8 @@ interface Ctx {
   explanation: Explanation;
   input: ReportInput;
   links: Set<string>;
+  /** Affected actions by primary output, built on first use (chains of many causes). */
+  byOutput: Map<string, ActionExplanation> | null;
 }
 
 function redacted(explanation: Explanation): Explanation {
@@ -195,7 +206,7 @@ function causeView(
 ): CauseView {
   const diffLines = causeDiff(cause);
   const last = examples[Math.min(examples.length, SHOWN_EXAMPLES) - 1];
-  const chain = knownChain ?? (last === undefined ? [] : chainTo(ctx.explanation, last));
+  const chain = knownChain ?? (last === undefined ? [] : chainTo(ctx, last));
   return {
     number,
     kind: cause.kind,
@@ -209,8 +220,24 @@ function causeView(
   };
 }
 
-function chainTo(explanation: Explanation, output: string): string[] {
-  return findAction(explanation, output)?.chain ?? [];
+const MAX_CHAIN = 50;
+
+/** Primary outputs from where the change began to `output`: `via` links walked upstream. */
+function chainTo(ctx: Ctx, output: string): string[] {
+  ctx.byOutput ??= new Map(ctx.explanation.actions.map((a) => [a.primaryOutput, a]));
+  const byOutput = ctx.byOutput;
+  let current = byOutput.get(output);
+  if (current === undefined) return [];
+  const chain = [current.primaryOutput];
+  const seen = new Set(chain);
+  while (current.via.length > 0 && chain.length < MAX_CHAIN) {
+    const next = byOutput.get(current.via[0]);
+    if (next === undefined || seen.has(next.primaryOutput)) break;
+    chain.push(next.primaryOutput);
+    seen.add(next.primaryOutput);
+    current = next;
+  }
+  return chain.reverse();
 }
 
 /** The cause's one-line description, its file path a link when the user can open it. */

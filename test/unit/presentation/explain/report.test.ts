@@ -5,7 +5,11 @@ import * as path from 'node:path';
 import { explainSpawns } from '../../../../src/explain';
 import { parseReportMessage } from '../../../../src/presentation/explain/messages';
 import { escapeHtml, renderReportHtml } from '../../../../src/presentation/explain/report-html';
-import { buildReport, type ReportInput } from '../../../../src/presentation/explain/report-model';
+import {
+  buildReport,
+  SHOWN_CAUSES,
+  type ReportInput,
+} from '../../../../src/presentation/explain/report-model';
 import { sourceFileOf } from '../../../../src/presentation/explain/source-file';
 import { simulateBuild, type ActionSpec } from '../../explain/simulated-build';
 
@@ -164,6 +168,21 @@ describe('"Why did this miss?" report view-model', () => {
     assert.equal(view.action, null);
     assert.deepEqual(view.causes, []);
     assert.match(view.empty ?? '', /does not differ/);
+  });
+
+  it('shows the first SHOWN_CAUSES root causes and counts the rest', () => {
+    const many = (value: string) =>
+      simulateBuild(
+        {},
+        Array.from({ length: SHOWN_CAUSES + 7 }, (_, i) => ({
+          outputs: [`${BIN}/many/o${i}`],
+          env: { [`V${i}`]: value },
+        })),
+      );
+    const view = buildReport(input({ explanation: explainSpawns(many('1'), many('2')) }));
+    assert.equal(view.causes.length, SHOWN_CAUSES);
+    assert.equal(view.causesMore, 7);
+    assert.match(renderReportHtml(view, 'N'), /… and 7 more root causes/);
   });
 
   it('the same build twice: nothing to explain', () => {
