@@ -159,6 +159,23 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
     assert.ok(!(await form().locator('body').innerHTML()).includes(SECRET));
   });
 
+  it('shows the TLS failure and its hint for a server whose CA is not the one given', async function () {
+    if (workbench === undefined || tls === undefined) this.skip();
+    await fill({ cache: tls.grpcUrl, tlsCa: pki.otherCaCert });
+    // Enter in a field runs the test: the form is usable from the keyboard.
+    await form().locator('#f-tlsCa').press('Enter');
+    const fail = form().locator('.card.fail');
+    await fail.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await fail.innerText();
+    assert.match(text, /Failure: tls/);
+    assert.match(text, /Hint: .*TLS CA certificate field/);
+    await workbench.screenshot('remote-form-tls-error');
+    // With the right CA the same server answers.
+    await fill({ tlsCa: pki.caCert });
+    await form().locator('#test').click();
+    await form().locator('.card.ok').waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
   it('Disable Remote Execution removes exactly what Apply added', async function () {
     if (workbench === undefined) this.skip();
     const wb = workbench;
@@ -178,22 +195,5 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
       'the secrets file we made is gone',
     );
     assert.ok(!fs.existsSync(path.join(workspace, '.gitignore')), 'the .gitignore we made is gone');
-  });
-
-  it('shows the TLS failure and its hint for a server whose CA is not the one given', async function () {
-    if (workbench === undefined || tls === undefined) this.skip();
-    await fill({ cache: tls.grpcUrl, tlsCa: pki.otherCaCert });
-    // Enter in a field runs the test: the form is usable from the keyboard.
-    await form().locator('#f-tlsCa').press('Enter');
-    const fail = form().locator('.card.fail');
-    await fail.waitFor({ state: 'visible', timeout: 60_000 });
-    const text = await fail.innerText();
-    assert.match(text, /Failure: tls/);
-    assert.match(text, /Hint: /);
-    await workbench.screenshot('remote-form-tls-error');
-    // With the right CA the same server answers.
-    await fill({ tlsCa: pki.caCert });
-    await form().locator('#test').click();
-    await form().locator('.card.ok').waitFor({ state: 'visible', timeout: 60_000 });
   });
 });

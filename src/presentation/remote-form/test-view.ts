@@ -18,6 +18,19 @@ export function formatLimit(n: number | null | undefined): string {
   return `${shown} ${UNITS[unit]}`;
 }
 
+/** The connection test speaks in `rbl remote test` flags; the form names its own fields. */
+const FLAG_TO_FIELD: [RegExp, string][] = [
+  [/--tls-ca\b/g, 'the TLS CA certificate field'],
+  [/--tls-cert\b/g, 'the TLS client certificate field'],
+  [/--tls-key\b/g, 'the TLS client key field'],
+  [/--instance\b/g, 'the instance name field'],
+  [/--header\b/g, 'the auth header fields'],
+];
+
+export function inFormWords(text: string): string {
+  return FLAG_TO_FIELD.reduce((t, [flag, field]) => t.replace(flag, field), text);
+}
+
 const yesNo = (b: boolean | null | undefined) =>
   b === true ? 'yes' : b === false ? 'no' : 'unknown';
 
@@ -45,13 +58,13 @@ export function testView(what: string, result: ConnectionTestResult): TestView {
   if (result.ok) return { ok: true, title: `${what}: connected to ${where}`, lines: caps };
   return {
     ok: false,
-    title: `${what}: ${result.error.message}`,
+    title: `${what}: ${inFormWords(result.error.message)}`,
     lines: [`Failure: ${result.error.code} at ${where}`, ...caps],
-    hint: result.error.hint,
+    hint: inFormWords(result.error.hint),
   };
 }
 
 /** A test that could not start (bad URL, unreadable TLS file): the InputError's words. */
 export function inputErrorView(what: string, err: unknown): TestView {
-  return { ok: false, title: `${what}: ${errorMessage(err)}`, lines: [] };
+  return { ok: false, title: `${what}: ${inFormWords(errorMessage(err))}`, lines: [] };
 }

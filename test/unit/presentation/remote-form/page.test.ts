@@ -80,11 +80,18 @@ describe('remote form: the page, the secret state and the test result', () => {
       ok: false,
       endpoint: 'grpcs://h:443',
       instance: 'main',
-      error: { code: 'tls', message: 'TLS certificate not trusted', hint: 'Pass the CA' },
+      error: {
+        code: 'tls',
+        message: 'TLS certificate not trusted',
+        hint: 'Pass the CA with --tls-ca (and --tls-cert/--tls-key for mTLS)',
+      },
     });
     assert.equal(fail.ok, false);
     assert.equal(fail.title, 'Executor: TLS certificate not trusted');
-    assert.equal(fail.hint, 'Pass the CA');
+    assert.equal(
+      fail.hint,
+      'Pass the CA with the TLS CA certificate field (and the TLS client certificate field/the TLS client key field for mTLS)',
+    );
     assert.match(fail.lines[0], /tls at grpcs:\/\/h:443 \(instance 'main'\)/);
   });
 });
