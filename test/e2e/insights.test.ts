@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Frame } from 'playwright-core';
 import {
   createWorkspace,
+  gateArgs,
   requireBazel,
   runBazel,
   runRoot,
@@ -89,6 +90,8 @@ async function insightsFrame(wb: Workbench): Promise<Frame> {
 
 interface PageState {
   title: string;
+  summary: string;
+  running: boolean;
   text: string;
   segments: string[];
   criticalPath: string[];
@@ -112,6 +115,8 @@ const PAGE_STATE = `(() => {
   const section = (title) => all('section').find((s) => s.querySelector('h2')?.textContent === title);
   return {
     title: document.querySelector('h1')?.textContent ?? '',
+    summary: document.querySelector('header .summary')?.textContent ?? '',
+    running: !!document.querySelector('header .summary.running'),
     text: document.body.innerText,
     segments: all('.bar .segment').map((s) => s.dataset.location ?? ''),
     criticalPath: all('.critical-path li .what').map((e) => e.textContent ?? ''),
@@ -148,7 +153,11 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
       workspace: workspace.dir,
       env: scrubbedEnv(),
       settings: {
-        'remoteBuildLens.extraFlags': [`--disk_cache=${diskCache}`, '--keep_going'],
+        'remoteBuildLens.extraFlags': [
+          ...gateArgs(workspace),
+          `--disk_cache=${diskCache}`,
+          '--keep_going',
+        ],
       },
     });
     browser = await launchBrowser(rig);
@@ -332,5 +341,41 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
       timeoutMs: 30_000,
       what: 'the panel on the oldest build picked in the chart',
     });
+  });
+  it('follows a running build live while the gate holds it, then shows its result', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    fs.rmSync(workspace.gateFile, { force: true });
+    fs.rmSync(`${workspace.gateFile}.reached`, { force: true });
+    await wb.runCommand('Remote Build Lens: Build…');
+    await wb.answerQuickPick('Build which targets?', '//gate:after_gate');
+    await pollUntil(() => fs.existsSync(`${workspace.gateFile}.reached`), {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      what: 'the gate action to start',
+    });
+    // From the palette the panel follows the newest build again (the last case picked one).
+    await wb.runCommand('Remote Build Lens: Show Build Insights');
+    const frame = await insightsFrame(wb);
+    const held = await pollUntil(
+      async () => {
+        const s = await pageState(frame);
+        return s.title === 'build //gate:after_gate' && s.running ? s : null;
+      },
+      { timeoutMs: 30_000, what: 'the running build in the panel' },
+    );
+    assert.match(held.summary, /running/);
+    fs.writeFileSync(workspace.gateFile, 'open\n');
+    // No reopening: the panel redraws by itself when the build ends.
+    const done = await pollUntil(
+      async () => {
+        const s = await pageState(frame);
+        return s.title === 'build //gate:after_gate' && !s.running && /passed/.test(s.summary)
+          ? s
+          : null;
+      },
+      { timeoutMs: BUILD_TIMEOUT_MS, what: 'the finished build in the panel' },
+    );
+    assert.ok(done.criticalPath.length > 0, 'the critical path arrived with the build end');
+    assert.ok(done.historyBars > held.historyBars, 'the finished build joined the history');
   });
 });
