@@ -36,10 +36,15 @@ export function outputKey(outputs: readonly string[]): string {
 }
 
 /** An action of a spawn, not (yet) in any graph: what pairing and the diff look at. */
-export function actionNodeOf(spawn: Spawn): ActionNode {
+/** A spawn's declared outputs (actual ones where the log declares none), sorted. */
+export function declaredOutputsOf(spawn: Spawn): readonly string[] {
   const declared =
     spawn.listedOutputs.length > 0 ? spawn.listedOutputs : spawn.actualOutputs.map((f) => f.path);
-  const outputs = isSorted(declared) ? declared : [...declared].sort();
+  return isSorted(declared) ? declared : [...declared].sort();
+}
+
+export function actionNodeOf(spawn: Spawn): ActionNode {
+  const outputs = declaredOutputsOf(spawn);
   const testLog = impliedTestLog(spawn, outputs);
   const primaryOutput = testLog ?? primaryOutputOf(outputs);
   return {
