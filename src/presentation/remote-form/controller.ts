@@ -42,6 +42,30 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
+const SINGLE_KEYS = [
+  'executor',
+  'cache',
+  'instance',
+  'tlsCa',
+  'tlsCert',
+  'tlsKey',
+  'jobs',
+  'downloadMode',
+  'besBackend',
+] as const;
+
+const FIELD_LABELS: Record<(typeof SINGLE_KEYS)[number], string> = {
+  executor: 'The executor endpoint',
+  cache: 'The cache endpoint',
+  instance: 'The instance name',
+  tlsCa: 'The TLS CA certificate',
+  tlsCert: 'The TLS client certificate',
+  tlsKey: 'The TLS client key',
+  jobs: 'The remote parallelism (jobs)',
+  downloadMode: 'The download mode',
+  besBackend: 'The BES backend',
+};
+
 const TRUST_REFUSAL =
   'This workspace is not trusted (Restricted Mode): trust it to test a connection or write settings.';
 
@@ -229,7 +253,29 @@ export class RemoteFormController {
     if (!this.checked(values)) return;
     this.host.post({ type: 'busy', what: 'preview' });
     const plan = this.plan(values);
-    this.host.post({ type: 'preview', files: planFileDiffs(plan), warnings: plan.warnings });
+    this.host.post({
+      type: 'preview',
+      files: planFileDiffs(plan),
+      warnings: [...plan.warnings, ...this.emptiedWarnings(values)],
+    });
+  }
+
+  /**
+   * `set` only adds or changes: a field emptied in the form stays in effect. Say so, with the
+   * line it comes from, rather than let the preview suggest it goes away.
+   */
+  private emptiedWarnings(values: FormValues): string[] {
+    const out: string[] = [];
+    for (const key of SINGLE_KEYS) {
+      const source = this.report?.single[key];
+      if (source === undefined || values[key].trim() !== '' || this.baseline[key].trim() === '')
+        continue;
+      out.push(
+        `${FIELD_LABELS[key]} was emptied but stays in effect from ${source.file}:${source.line}; ` +
+          'Apply does not remove settings (Disable removes what Remote Build Lens added).',
+      );
+    }
+    return out;
   }
 
   private async apply(values: FormValues): Promise<void> {

@@ -147,6 +147,17 @@ describe('remote form: the controller with the real config layer', function () {
     assert.match(answer.note, /API key/);
   });
 
+  it('warns in the preview that an emptied field stays in effect, naming its line', async () => {
+    await form.handle({ type: 'ready' });
+    await form.handle({ type: 'preview', values: values({ cache: 'grpc://127.0.0.1:9092' }) });
+    const { warnings } = host.last('preview');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0],
+      /remote parallelism \(jobs\) was emptied but stays in effect from \.bazelrc:2/,
+    );
+  });
+
   it('says when the secrets file and the editor’s copy differ', async () => {
     await form.handle({ type: 'ready' });
     await form.handle({
