@@ -75,8 +75,8 @@ export async function explainStreamed(
 
 function explainAgainst(newGraph: ActionGraph, old: OldSide, options: ExplainOptions): Explanation {
   const oldGraph = new ActionGraph(old.kept);
-  oldGraph.registerTreeFiles();
-  newGraph.registerTreeFiles();
+  oldGraph.registerOutputs();
+  newGraph.registerOutputs();
   const pairing = pairActions(oldGraph, newGraph, old.matched);
   return new Attribution(oldGraph, newGraph, pairing, old, options).run();
 }

@@ -64,10 +64,12 @@ export function actionNodeOf(spawn: Spawn): ActionNode {
  * sets, with the map from every output path to the action that wrote it. Where a log holds the
  * same output set twice (a retried or re-run spawn), the later spawn wins.
  *
- * Files inside tree artifacts (actual outputs that are not listed) are registered only by
- * `registerTreeFiles`, after the comparison: expanding every spawn's actual outputs while the
- * graph is read would keep them alive (and promoted by the garbage collector) until OLD has
- * streamed past, though a lazy reader expands them again cheaply from its cache.
+ * While the graph is read, only each action's first output is mapped (what `withOutputs`
+ * needs). Its other outputs and the files inside its tree artifacts are mapped by
+ * `registerOutputs`, after the comparison, and only for the actions still in play: 10^5
+ * identical actions then cost no map entries for their secondary outputs, and no expansion of
+ * their actual outputs (which would stay alive, promoted by the garbage collector, until OLD
+ * has streamed past).
  */
 export class ActionGraph {
   readonly nodes: ActionNode[] = [];
@@ -91,18 +93,23 @@ export class ActionGraph {
     const previous = this.withOutputs(outputs);
     node.id = previous ? previous.id : this.nodes.length;
     this.nodes[node.id] = node;
-    for (const out of outputs) this.producers.set(out, node);
+    if (outputs.length > 0) this.producers.set(outputs[0], node);
     if (testLog !== null && !this.producers.has(testLog)) this.producers.set(testLog, node);
   }
 
   /**
-   * Files inside a tree artifact are inputs of later actions under their own paths: maps them to
-   * their writers, for the nodes still holding their spawn. A released node is identical on both
-   * sides, so it is never the affected producer attribution looks for; and a path inside its
-   * tree cannot belong to another action's tree (Bazel refuses outputs that prefix each other),
-   * so `producerOf` still finds nothing there but the tree itself.
+   * Maps every output of the actions still holding their spawn, then the files inside their
+   * tree artifacts (inputs of later actions under their own paths), to their writers. A released
+   * node is identical on both sides, so it is never the affected producer attribution looks for;
+   * and a path of its cannot be another action's output or lie inside another action's tree
+   * (Bazel refuses outputs that clash or prefix each other), so `producerOf` finds nothing
+   * wrong there either.
    */
-  registerTreeFiles(): void {
+  registerOutputs(): void {
+    for (const node of this.nodes) {
+      if (node.spawn === null) continue;
+      for (let i = 1; i < node.outputs.length; i++) this.producers.set(node.outputs[i], node);
+    }
     for (const node of this.nodes) {
       if (node.spawn === null) continue;
       for (const file of node.spawn.actualOutputs) {
