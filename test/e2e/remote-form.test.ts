@@ -47,6 +47,7 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
   let workbench: Workbench | undefined;
   let workspace: string;
   let home: string;
+  const consoleLines: string[] = [];
 
   before(async function () {
     const rig = requireRig(this);
@@ -61,6 +62,8 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
     server = await startCodeServer(rig, { workspace, env: { HOME: home } });
     browser = await launchBrowser(rig);
     workbench = await Workbench.open(browser, server, workspace, extensionDir());
+    // Console lines of every frame, the webview's included: a CSP refusal would show here.
+    workbench.page.on('console', (m) => consoleLines.push(m.text()));
     // The palette lists the extension's commands once its contributions are in.
     await workbench.openViewContainer('Remote Build Lens');
   });
@@ -157,6 +160,8 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
     await form().locator('#secret-state', { hasText: 'A secret is set for x-api-key' }).waitFor();
     assert.equal(await form().locator('#f-headerValue').inputValue(), '');
     assert.ok(!(await form().locator('body').innerHTML()).includes(SECRET));
+    const refused = consoleLines.filter((l) => /Content[- ]Security[- ]Policy/i.test(l));
+    assert.deepEqual(refused, [], 'the page needs nothing its CSP refuses');
   });
 
   it('shows the TLS failure and its hint for a server whose CA is not the one given', async function () {
