@@ -19,7 +19,15 @@ import {
 /** Which rows the report is about: a whole build, one target's actions, or one action. */
 export type ReportScope =
   | { kind: 'build' }
-  | { kind: 'target'; label: string }
+  | {
+      kind: 'target';
+      label: string;
+      /**
+       * Outputs of the target's actions as the build's events named them: they find its
+       * actions in a log without labels (Bazel 4.x binary logs).
+       */
+      outputs?: readonly string[];
+    }
   | { kind: 'action'; outputs: readonly string[] };
 
 /** A run of text; with `open`, a link to that workspace-relative source file. */
@@ -123,7 +131,7 @@ export function buildReport(input: ReportInput): ReportView {
     };
   }
   if (scope.kind === 'target') {
-    const target = new ExplanationIndex(explanation).target(scope.label);
+    const target = targetGroups(explanation, scope.label, scope.outputs ?? []);
     const causes = target.groups.slice(0, SHOWN_CAUSES).map((g, i) =>
       causeView(
         ctx,
@@ -180,6 +188,32 @@ export function buildReport(input: ReportInput): ReportView {
     causesMore: 0,
     action,
     openable: [...links],
+  };
+}
+
+/**
+ * A target's affected actions grouped by root cause (first cause first): those with its label,
+ * and those writing one of `outputs` (for logs that carry no labels).
+ */
+function targetGroups(
+  explanation: Explanation,
+  label: string,
+  outputs: readonly string[],
+): { groups: { cause: RootCause; actions: ActionExplanation[] }[] } {
+  const byLabel = new ExplanationIndex(explanation).target(label);
+  if (outputs.length === 0) return byLabel;
+  const wanted = new Set(outputs);
+  const actions = explanation.actions.filter(
+    (a) => a.label === label || a.outputs.some((o) => wanted.has(o)),
+  );
+  const groups = new Map<number, ActionExplanation[]>();
+  for (const action of actions) {
+    for (const i of action.causes) groups.set(i, [...(groups.get(i) ?? []), action]);
+  }
+  return {
+    groups: [...groups.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, list]) => ({ cause: explanation.summary.rootCauses[i], actions: list })),
   };
 }
 

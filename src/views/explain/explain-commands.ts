@@ -64,7 +64,11 @@ export class ExplainFeature implements vscode.Disposable {
     if (node?.kind === 'target') {
       const target = this.ctx.model.targets(invocationId).find((t) => t.id === node.targetId);
       if (target === undefined) return;
-      scope = { kind: 'target', label: target.label };
+      const outputs = this.ctx.model
+        .actions(invocationId)
+        .filter((a) => a.label === target.label)
+        .flatMap((a) => a.outputs);
+      scope = { kind: 'target', label: target.label, outputs };
       subject = target.label;
     } else if (node?.kind === 'action') {
       const action = this.ctx.model.action(invocationId, node.actionId);

@@ -133,6 +133,25 @@ describe('"Why did this miss?" report view-model', () => {
     assert.match(none.empty ?? '', /None of the actions of \/\/nope:x differs/);
   });
 
+  it('a target in a log without labels: its actions found by their outputs', () => {
+    const unlabelled = (text: string) => build(text).map((spawn) => ({ ...spawn, label: null }));
+    const explanation = explainSpawns(unlabelled('hello\n'), unlabelled('bonjour\n'));
+    const byLabel = buildReport(
+      input({ explanation, scope: { kind: 'target', label: '//gen:step2' } }),
+    );
+    assert.equal(byLabel.causes.length, 0, 'no labels in the log');
+    const byOutput = buildReport(
+      input({
+        explanation,
+        scope: { kind: 'target', label: '//gen:step2', outputs: [`${BIN}/gen/step2.txt`] },
+      }),
+    );
+    assert.deepEqual(
+      byOutput.causes.map((c) => [c.kind, c.affected, c.examples]),
+      [['input', 1, [`${BIN}/gen/step2.txt`]]],
+    );
+  });
+
   it('an action: its causes, the chain from where the change began, and what differs', () => {
     const explanation = explainSpawns(build('hello\n'), build('bonjour\n'));
     const view = buildReport(
