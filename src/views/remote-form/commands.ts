@@ -37,8 +37,14 @@ async function pickWorkspace(
   args: RemoteCommandArgs,
 ): Promise<{ dir: string; tools: Tool[] } | undefined> {
   if (args.workspace !== undefined) {
-    const tools = toolsIn(args.workspace);
-    return { dir: path.resolve(args.workspace), tools: args.tool ? [args.tool] : tools };
+    const tools = args.tool ? [args.tool] : toolsIn(args.workspace);
+    if (tools.length === 0) {
+      void vscode.window.showErrorMessage(
+        `Remote Build Lens: ${args.workspace} is no Bazel, Pants or Buck2 workspace.`,
+      );
+      return undefined;
+    }
+    return { dir: path.resolve(args.workspace), tools };
   }
   const found = candidates();
   if (found.length === 0) {
@@ -61,7 +67,7 @@ async function openForm(
   args: RemoteCommandArgs,
 ): Promise<void> {
   const target = await pickWorkspace(args);
-  if (target === undefined || target.tools.length === 0) return;
+  if (target === undefined) return;
   RemoteFormPanel.show(extension, target.dir, target.tools, log);
 }
 
@@ -82,7 +88,7 @@ async function disable(
     return;
   }
   const target = await pickWorkspace(args);
-  if (target === undefined || target.tools.length === 0) return;
+  if (target === undefined) return;
   const tool =
     target.tools.length === 1
       ? target.tools[0]
