@@ -1,5 +1,8 @@
 // The page shell: a strict CSP with a nonce, no build data, and the one escaping function.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../../helpers/paths';
 import {
   escapeHtml,
   insightsCsp,
@@ -47,5 +50,21 @@ describe('insights: page shell and escaping', () => {
     );
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.doesNotMatch(html, /\son[a-z]+=/i);
+  });
+  it('the page script builds the DOM without HTML parsing or code from strings', () => {
+    const script = fs.readFileSync(path.join(repoRoot(), 'media', 'insights.js'), 'utf8');
+    for (const sink of [
+      /\.innerHTML\b/,
+      /\.outerHTML\b/,
+      /insertAdjacentHTML/,
+      /document\.write/,
+      /\beval\(/,
+      /new Function\(/,
+      /createContextualFragment/,
+      /setTimeout\(\s*['"`]/,
+    ]) {
+      assert.doesNotMatch(script, sink);
+    }
+    assert.match(script, /textContent/);
   });
 });
