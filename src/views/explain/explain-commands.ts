@@ -18,6 +18,9 @@ import { ReportPanel } from './report-panel';
 export const EXPLAIN_COMMAND = 'remoteBuildLens.explainCacheMiss';
 export const COMPARE_COMMAND = 'remoteBuildLens.compareBuilds';
 
+/** The most actions a build may have for its tooltip hints to be computed unasked. */
+const BACKGROUND_LIMIT = 20_000;
+
 /**
  * "Why did this miss?" in the editor: the command on action, target and invocation rows, the
  * "Compare Two Builds…" variant, the report panel and the root-cause hints in the tree's
@@ -179,8 +182,13 @@ export class ExplainFeature implements vscode.Disposable {
     );
   }
 
-  /** For the tooltip hints: against the baseline, null when it cannot be explained. */
+  /**
+   * For the tooltip hints: against the baseline, null when it cannot be explained. Builds past
+   * BACKGROUND_LIMIT actions are left to the command: the engine's attribution stage runs in
+   * one go on the extension host (its reads are async), which the user should ask for.
+   */
   private async computeQuietly(invocationId: string): Promise<Explanation | null> {
+    if (this.ctx.model.actions(invocationId).length > BACKGROUND_LIMIT) return null;
     const found = this.storeFor(invocationId, false);
     if (found === null || found.store.execLogPath(invocationId) === null) return null;
     return explainStoredInvocation(found.store, invocationId, { kind: 'baseline' });
