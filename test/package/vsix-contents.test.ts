@@ -17,20 +17,20 @@ function repoRoot(): string {
   throw new Error(`no remote-build-lens package.json above ${__dirname} or ${process.cwd()}`);
 }
 
-/** What may ship: the manifest, its docs and icons, and the webpack bundle. */
+/** What may ship: the manifest, its docs and icons, the webviews' scripts and styles, and the webpack bundle. */
 const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^CHANGELOG\.md$/,
   /^LICENSE(\.md|\.txt)?$/,
-  /^media\/[\w.-]+\.(png|svg)$/,
+  /^media\/[\w.-]+\.(png|svg|css|js)$/,
   /^dist\/[\w.-]+\.js$/,
 ];
 
 describe('VSIX contents', function () {
   this.timeout(120_000);
 
-  it('vsce ls lists only the manifest, docs, icons and the bundle', () => {
+  it('vsce ls lists only the manifest, docs, icons, webview assets and the bundle', () => {
     const root = repoRoot();
     const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
     assert.ok(fs.existsSync(vsce), `vsce is missing: ${vsce} (npm install first)`);
@@ -45,6 +45,10 @@ describe('VSIX contents', function () {
       files.some((f) => f.startsWith('dist/')),
       `no bundle listed:\n${r.stdout}`,
     );
+    // The webviews load their scripts and styles from media/ at run time: all of them must ship.
+    const media = fs.readdirSync(path.join(root, 'media')).map((f) => `media/${f}`);
+    const missing = media.filter((f) => !files.includes(f));
+    assert.deepEqual(missing, [], 'webview assets left out of the VSIX');
     const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], 'files the extension does not need at run time');
   });
