@@ -89,6 +89,11 @@ describe('bench harness', function () {
     assert.ok(f.ratio.median > 0);
     const cpu = f.cpuMicrosPerEvent;
     assert.ok(cpu.endToEnd > 0 && cpu.sinkOnly > 0 && cpu.decodeOnly > 0, JSON.stringify(cpu));
+    // The gRPC floor: the same client into a bare server, every request counted.
+    assert.equal(f.floorMs.length, 1);
+    assert.ok(
+      f.grpcFloorEventsPerSec > 0 && f.floorRatio.median > 0 && f.floorCpuMicrosPerEvent > 0,
+    );
   });
 
   it('ingest: a run past its time limit reports the rate so far, marked incomplete', async () => {
