@@ -32,6 +32,13 @@ export interface ExplainFigures {
   rootCauses: string[];
   explainMsSamples: number[];
   parseMsSamples: number[];
+  /**
+   * The same ratio in CPU time (user + system of each process): on a shared machine wall time
+   * also measures the neighbours, and more so for the longer, collector-heavy explain runs.
+   */
+  cpuRatio: Interval;
+  explainCpuMsSamples: number[];
+  parseCpuMsSamples: number[];
 }
 
 export function runCacheMissBench(
@@ -55,12 +62,15 @@ export function runCacheMissBench(
       (mode === 'parse' ? parse : explain).push(r);
     }
     say(
-      `explain run ${run + 1}: explain ${explain[run]?.totalMs.toFixed(0)} ms, parse ${parse[run]?.totalMs.toFixed(0)} ms`,
+      `explain run ${run + 1}: explain ${explain[run]?.totalMs.toFixed(0)} ms (cpu ${explain[run]?.cpuMs.toFixed(0)}), parse ${parse[run]?.totalMs.toFixed(0)} ms (cpu ${parse[run]?.cpuMs.toFixed(0)})`,
     );
   }
   const explainMs = explain.map((r) => r.totalMs);
   const parseMs = parse.map((r) => r.totalMs);
   const ratio = ratioInterval(explainMs, parseMs);
+  const explainCpuMs = explain.map((r) => r.cpuMs);
+  const parseCpuMs = parse.map((r) => r.cpuMs);
+  const cpuRatio = ratioInterval(explainCpuMs, parseCpuMs);
   return {
     actionsPerLog: pair.actions,
     changed: pair.expectedChanged,
@@ -76,5 +86,13 @@ export function runCacheMissBench(
     rootCauses: explain[0]?.causes ?? [],
     explainMsSamples: explainMs.map(Math.round),
     parseMsSamples: parseMs.map(Math.round),
+    cpuRatio: {
+      ...cpuRatio,
+      median: round(cpuRatio.median),
+      low: round(cpuRatio.low),
+      high: round(cpuRatio.high),
+    },
+    explainCpuMsSamples: explainCpuMs.map(Math.round),
+    parseCpuMsSamples: parseCpuMs.map(Math.round),
   };
 }
