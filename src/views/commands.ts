@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { packageAndName, ruleLine } from '../presentation/build-file';
 import { nearestWorkspaceRoot } from '../presentation/workspace-root';
 import type { ActionFilter, GroupBy } from '../presentation/grouping';
 import type { LensContext } from './lens-context';
@@ -38,7 +39,13 @@ export function registerCommands(ctx: LensContext): vscode.Disposable[] {
     // remoteBuildLens.explainCacheMiss and compareBuilds: src/views/explain/ registers them.
     // remoteBuildLens.configureRemote, enableRemote, disableRemote: src/views/remote-form/.
   };
-  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return [
+    ...Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+    // Action output opens read-only (not an untitled file that asks to be saved on close).
+    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, {
+      provideTextDocumentContent: (uri) => actionOutputText(ctx, uri),
+    }),
+  ];
 }
 
 function asBuildArgs(value: unknown): BuildCommandArgs {
@@ -175,30 +182,56 @@ async function revealBuildFile(ctx: LensContext, node: BuildNode | undefined): P
   if (node?.kind !== 'target') return;
   const invocation = ctx.model.invocation(node.invocationId);
   const target = ctx.model.targets(node.invocationId).find((t) => t.id === node.targetId);
-  const match = target?.label.match(/^(?:@[^/]*)?\/\/([^:]*)/);
-  if (!invocation?.workspaceDirectory || match === null || match === undefined) return;
-  const dir = path.join(invocation.workspaceDirectory, match[1]);
+  const where = target === undefined ? null : packageAndName(target.label);
+  if (!invocation?.workspaceDirectory || where === null) return;
+  const dir = path.join(invocation.workspaceDirectory, where.pkg);
   const file = ['BUILD.bazel', 'BUILD'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   if (file === undefined) {
     void vscode.window.showWarningMessage(`Remote Build Lens: no BUILD file in ${dir}`);
     return;
   }
-  await vscode.window.showTextDocument(vscode.Uri.file(file));
+  // The cursor goes to the rule that declares the target, as Bazel's own errors point there.
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const at = new vscode.Position(ruleLine(document.getText(), where.name) ?? 0, 0);
+  const editor = await vscode.window.showTextDocument(document, {
+    selection: new vscode.Range(at, at),
+  });
+  // Set again: reopening a file restores its last cursor (e.g. a Problems entry's) over the
+  // `selection` option.
+  editor.selection = new vscode.Selection(at, at);
+  editor.revealRange(
+    new vscode.Range(at, at),
+    vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+  );
 }
+
+/** The URI scheme of read-only action output documents. */
+const OUTPUT_SCHEME = 'remote-build-lens-output';
 
 /** Shows the stdout/stderr BEP carried for an action (Bazel 4.2.3 deletes the files). */
 async function openActionOutput(ctx: LensContext, node: BuildNode | undefined): Promise<void> {
   if (node?.kind !== 'action') return;
   const action = ctx.model.action(node.invocationId, node.actionId);
   if (action === undefined) return;
+  const name = (action.primaryOutput ?? action.mnemonic).split('/').pop() ?? action.mnemonic;
+  const uri = vscode.Uri.from({
+    scheme: OUTPUT_SCHEME,
+    // The .log name gives the document the Log language (and a readable tab title).
+    path: `/${name}.log`,
+    query: new URLSearchParams({ invocation: node.invocationId, action: node.actionId }).toString(),
+  });
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+function actionOutputText(ctx: LensContext, uri: vscode.Uri): string {
+  const query = new URLSearchParams(uri.query);
+  const action = ctx.model.action(query.get('invocation') ?? '', query.get('action') ?? '');
+  if (action === undefined) return 'This action is no longer in the Builds view.';
   const parts = [
     `# ${action.mnemonic} ${action.label ?? ''} (${action.primaryOutput ?? ''})`,
     action.stdout === '' ? '' : `## stdout\n${action.stdout}`,
     action.stderr === '' ? '' : `## stderr\n${action.stderr}`,
   ];
-  const document = await vscode.workspace.openTextDocument({
-    content: parts.filter((p) => p !== '').join('\n\n'),
-    language: 'log',
-  });
-  await vscode.window.showTextDocument(document, { preview: true });
+  return parts.filter((p) => p !== '').join('\n\n');
 }

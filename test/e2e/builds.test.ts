@@ -238,6 +238,67 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
     );
   });
 
+  it('reveals the BUILD file of a target at its rule, and opens a failed action’s output from BEP', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await wb.openViewContainer('Remote Build Lens');
+    const newest = (await wb.treeRows(CONTAINER))[0] ?? '';
+    if (!newest.startsWith('build //fail:broken')) {
+      // Run alone (mocha --grep): make the failing build the newest, expanded one.
+      await build('//fail:broken');
+      assert.match(await statusAfterBuild('//fail:broken'), /build failed/);
+    }
+    // No editor open, so the BUILD tab and its cursor can only come from the command.
+    await wb.runCommand('View: Close All Editors');
+    await pollUntil(async () => (await wb.page.locator('.tabs-container .tab').count()) === 0, {
+      timeoutMs: 10_000,
+      what: 'every editor to close',
+    });
+    await wb.clickRowAction(CONTAINER, 'fail:broken', 'Reveal BUILD File');
+    await wb.page
+      .locator('.tabs-container .tab.active[aria-label^="BUILD"]')
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    const ruleLine =
+      fs
+        .readFileSync(path.join(workspace.dir, 'fail', 'BUILD'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('genrule(')) + 1;
+    // The editor may show the position it restored for the file for a moment before the
+    // command's selection applies: wait for the rule line, then check what is shown.
+    let cursor: { line: number; column: number } | null = null;
+    await pollUntil(
+      async () => {
+        cursor = await wb.cursorPosition();
+        return cursor?.line === ruleLine && cursor.column === 1;
+      },
+      { timeoutMs: 10_000, what: `the cursor on line ${ruleLine}` },
+    ).catch(() => undefined);
+    assert.deepEqual(cursor, { line: ruleLine, column: 1 });
+
+    // The failed Genrule's stderr came in BEP (Bazel 4.2.3 deletes the files): open it.
+    await wb.clickRow(CONTAINER, 'fail:broken');
+    await wb.container(CONTAINER).locator('.monaco-list-row[aria-label^="broken.txt"]').waitFor();
+    await wb.clickRowAction(CONTAINER, 'broken.txt', 'Open Action Output');
+    // A read-only document named after the output, not an untitled file that asks to be saved.
+    await wb.page
+      .locator('.tabs-container .tab.active[aria-label^="broken.txt.log"]')
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    let shown = '';
+    const text = await pollUntil(
+      async () => {
+        const t = await wb.activeEditorText();
+        shown = t;
+        // The BUILD file mentions the message too: wait for the output document itself.
+        return t.includes('## stderr') ? t : null;
+      },
+      { timeoutMs: 30_000, what: 'the action output in an editor' },
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; the editor shows: ${JSON.stringify(shown)}`);
+    });
+    assert.match(text.replace(/\s+/g, ' '), /## stderr broken: frobnicator not found in PATH/);
+    await wb.screenshot('action-output');
+  });
+
   it('shows bazel test results in the Test Explorer', async function () {
     if (workbench === undefined) this.skip();
     const wb = workbench;
@@ -264,6 +325,29 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
       rows.some((r) => /\/\/tests:fail_test.*\(Failed\)/.test(r)),
       rows.join('\n'),
     );
+  });
+
+  it('re-runs a test target from the Test Explorer with Bazel', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    await wb.openViewContainer('Testing');
+    const sideBar = wb.page.locator('.part.sidebar');
+    // Testing rows leave the item's name out of the aria-label: find the row by its text.
+    const row = sideBar.locator('.monaco-list-row', { hasText: '//tests:pass_test' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label^="Run Test"]').first().click();
+    const status = await statusAfterBuild('//tests:pass_test', 'test');
+    assert.match(status, /test passed/);
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.sideBarRows();
+        return all.some((r) => /\/\/tests:pass_test.*\(Passed\)/.test(r)) ? all : null;
+      },
+      { timeoutMs: 30_000, what: 'pass_test passed again in the Test Explorer' },
+    );
+    await wb.screenshot('test-explorer-rerun');
+    assert.ok(rows.length > 0);
   });
 
   it('keeps the builds across a reload of the window (read back from the history store)', async function () {

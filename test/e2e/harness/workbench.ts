@@ -42,8 +42,18 @@ export class Workbench {
   async openViewContainer(title: string): Promise<void> {
     const entry = this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
     await entry.waitFor({ state: 'visible', timeout: 60_000 });
-    const checked = await entry.getAttribute('aria-pressed').catch(() => null);
-    if (checked !== 'true') await entry.click();
+    // Clicking the entry of the container already shown would hide the side bar. VS Code marks
+    // the shown one on the entry or on its list item, depending on the version.
+    const shown = await entry.evaluate(
+      (a) =>
+        a.getAttribute('aria-pressed') === 'true' ||
+        a.getAttribute('aria-checked') === 'true' ||
+        a.closest('.action-item')?.classList.contains('checked') === true,
+    );
+    const sideBarVisible = await this.page.locator('.part.sidebar').isVisible();
+    // force: a badge (e.g. "1 failed tests") covers part of the icon; the click reaches the
+    // same item through it.
+    if (!shown || !sideBarVisible) await entry.click({ force: true });
   }
 
   /** The pane of one view container, e.g. `workbench.view.extension.remoteBuildLens`. */
@@ -123,6 +133,48 @@ export class Workbench {
       .locator(`.monaco-list-row[aria-label^="${label}"]`)
       .first()
       .click();
+  }
+
+  /**
+   * Hovers the row whose aria-label starts with `label` (in `within`: a container id, or any
+   * locator such as the side bar) and clicks its inline action whose title starts with `action`.
+   */
+  async clickRowAction(within: string | Locator, label: string, action: string): Promise<void> {
+    const scope = typeof within === 'string' ? this.container(within) : within;
+    const row = scope.locator(`.monaco-list-row[aria-label^="${label}"]`).first();
+    await row.hover();
+    await row.locator(`.action-label[aria-label^="${action}"]`).first().click();
+  }
+
+  /** The cursor of the active editor as the status bar shows it (`Ln 3, Col 1`), or null. */
+  async cursorPosition(): Promise<{ line: number; column: number } | null> {
+    const text = await this.statusItemText('status.editor.selection');
+    const m = /Ln (\d+), Col (\d+)/.exec(text ?? '');
+    return m === null ? null : { line: Number(m[1]), column: Number(m[2]) };
+  }
+
+  /** The visible text of the active editor (Monaco renders only the lines on screen). */
+  async activeEditorText(): Promise<string> {
+    // A group keeps the editors of its other tabs in the DOM, hidden: read the shown one.
+    const texts = await this.page
+      .locator('.editor-group-container.active .view-lines')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => e.getClientRects().length > 0)
+          .map((e) =>
+            // Monaco places lines by their `top`, not in DOM order.
+            Array.from(e.children as unknown as ArrayLike<typeof e>)
+              .map((line) => ({
+                top: parseFloat(line.getAttribute('style')?.match(/top:\s*([\d.]+)px/)?.[1] ?? '0'),
+                text: line.textContent ?? '',
+              }))
+              .sort((x, y) => x.top - y.top)
+              .map((line) => line.text)
+              .join('\n'),
+          ),
+      );
+    // Monaco draws spaces as no-break spaces.
+    return (texts[0] ?? '').replace(/\u00a0/g, ' ');
   }
 
   /** The status item's aria-label: codicon names and text, e.g. `sync~spin 3/5 · 40% cached`. */

@@ -1,5 +1,6 @@
 // Group by location and one section per workspace: the vscode-free halves of the Builds tree.
 import * as assert from 'node:assert/strict';
+import { packageAndName, ruleLine } from '../../../src/presentation/build-file';
 import { groupActionsByLocation } from '../../../src/presentation/grouping';
 import { LOCATION_KEYS, locationKeyOf } from '../../../src/presentation/location-style';
 import { locationGroupRow, workspaceSectionRow } from '../../../src/presentation/rows';
@@ -79,5 +80,28 @@ describe('presentation: workspace sections (multi-root)', () => {
     const row = workspaceSectionRow('/w/app/nested', []);
     assert.equal(row.label, 'nested');
     assert.equal(row.contextValue, 'rbl.workspace');
+  });
+});
+
+describe('presentation: where a target is declared', () => {
+  it('finds the rule line of a target in its BUILD file', () => {
+    const text = [
+      '# comment',
+      'genrule(',
+      '    name = "broken",',
+      ')',
+      '',
+      'sh_test(',
+      '    srcs = ["a.sh"],',
+      "    name = 'pass_test',",
+      ')',
+    ].join('\n');
+    assert.equal(ruleLine(text, 'broken'), 1);
+    assert.equal(ruleLine(text, 'pass_test'), 5);
+    assert.equal(ruleLine(text, 'missing'), null);
+    assert.equal(ruleLine(text, 'broke'), null, 'a prefix of a name is not the name');
+    assert.deepEqual(packageAndName('//fail:broken'), { pkg: 'fail', name: 'broken' });
+    assert.deepEqual(packageAndName('//cc/lib'), { pkg: 'cc/lib', name: 'lib' });
+    assert.equal(packageAndName('@other//x:y'), null, 'another repository has no BUILD file here');
   });
 });
