@@ -15,7 +15,8 @@ import type { Spawn } from '../execlog/types';
 import { BuildModel } from '../model/build-model';
 import type { Action, InvocationSummary } from '../model/types';
 import { HistoryStore } from '../store/history-store';
-import { errorMessage } from '../util/errors';
+import { errorMessage, InputError } from '../util/errors';
+import { fillSpawnWallTimes, readActionTimes } from '../profile/trace-profile';
 import { bazelSupport, findBazel } from './bazel-binary';
 import { BepFileTail } from '../bes/bep-file-tail';
 import { splitCommandLine } from './command-line';
@@ -209,11 +210,22 @@ async function joinExecLog(
   try {
     const log = await readExecLogFile(plan.execLog.path);
     if (log.error) problems.push(`execution log: ${log.error.describe()}`);
+    addProfileTimes(plan, log.spawns, problems);
     model.applyExecLog(id, log.spawns);
     return log.spawns;
   } catch (err) {
     model.execLogUnavailable(id, errorMessage(err));
     return null;
+  }
+}
+
+/** Action times from the profile, for logs without their own (see src/profile). */
+function addProfileTimes(plan: BuildPlan, spawns: Spawn[], problems: string[]): void {
+  if (!plan.profile || !fs.existsSync(plan.profile.path)) return;
+  try {
+    fillSpawnWallTimes(spawns, readActionTimes(plan.profile.path));
+  } catch (err) {
+    problems.push(`profile: ${err instanceof InputError ? err.describe() : errorMessage(err)}`);
   }
 }
 

@@ -49,6 +49,7 @@ const VALUED = new Set([
   'invocation_id',
   'build_request_id',
   'disk_cache',
+  'profile',
   'remote_cache',
   'remote_executor',
   'config',

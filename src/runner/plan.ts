@@ -55,6 +55,11 @@ export interface BuildPlan {
   /** The user's own BES backend (events are forwarded to it), if any. */
   userBesBackend: string | null;
   userResultsUrl: string | null;
+  /**
+   * The JSON trace profile we read action times from (ours or the user's `--profile`), or null
+   * when the execution log has its own times (compact logs, Bazel >= 7.1) or there is no log.
+   */
+  profile: { path: string; ours: boolean } | null;
 }
 
 /** Flags that must not be given twice: removed from the user's explicit args when we set them. */
@@ -90,6 +95,23 @@ function execLogPlan(req: PlanRequest, effective: string[]): BuildPlan['execLog'
   if (!flag) return null;
   const name = flag.includes('compact') ? 'exec.log.zst' : 'exec.log.bin';
   return { flag, path: path.join(req.tempDir, name), ours: true };
+}
+
+/**
+ * Bazel 4.x-6.x execution logs carry no per-spawn time; the profile does (src/profile). A
+ * user's `--profile` is read where it is; else we ask for one in our temp dir.
+ */
+function profilePlan(
+  req: PlanRequest,
+  effective: string[],
+  execLog: BuildPlan['execLog'],
+): BuildPlan['profile'] {
+  if (!execLog || execLog.flag.includes('compact')) return null;
+  const theirs = lastFlag(findFlags(effective), 'profile');
+  if (theirs !== undefined && theirs !== '') {
+    return { path: path.resolve(req.cwd, theirs.replace(/^%workspace%/, req.cwd)), ours: false };
+  }
+  return { path: path.join(req.tempDir, 'profile.json'), ours: true };
 }
 
 function checkUuid(value: string | undefined, flag: string): void {
@@ -138,6 +160,8 @@ export function planBuild(req: PlanRequest): BuildPlan {
     ours.push('--build_event_publish_all_actions');
   }
   if (execLog?.ours) ours.push(`--${execLog.flag}=${execLog.path}`);
+  const profile = profilePlan(req, effective, execLog);
+  if (profile?.ours) ours.push(`--profile=${profile.path}`);
   const userArgs = withoutFlags(line.args, [
     'invocation_id',
     'build_request_id',
@@ -152,5 +176,6 @@ export function planBuild(req: PlanRequest): BuildPlan {
     bepFile,
     userBesBackend: req.sinkUrl && userBes ? userBes : null,
     userResultsUrl: lastFlag(uses, 'bes_results_url') ?? null,
+    profile,
   };
 }

@@ -58,6 +58,25 @@ describe('engine: rbl build --json on the standard scenarios (real Bazel)', func
         );
         assert.ok(action.mnemonic !== '' && action.primaryOutput !== null, JSON.stringify(action));
       }
+      // 4.2.3's log has no spawn times: rbl takes them from the profile it asked Bazel for,
+      // joined by progress message, so every spawn with a message of its own has a duration.
+      const messages = new Map<string, number>();
+      for (const sp of log.spawns) {
+        if (sp.progressMessage)
+          messages.set(sp.progressMessage, (messages.get(sp.progressMessage) ?? 0) + 1);
+      }
+      const timed = new Set(
+        log.spawns
+          .filter((sp) => sp.progressMessage && messages.get(sp.progressMessage) === 1)
+          .map((sp) => key(sp.runner, sp.listedOutputs)),
+      );
+      for (const action of summary.actions) {
+        if (!timed.has(key(action.runner, action.outputs))) continue;
+        assert.ok(
+          typeof action.durationMs === 'number' && action.durationMs >= 0,
+          `no duration from the profile: ${JSON.stringify(action)}`,
+        );
+      }
       if (log.spawns.length === 0) {
         assert.equal(summary.cacheHitRate, null);
         assert.equal(summary.remoteRate, null);

@@ -82,6 +82,19 @@ describe('runner: build plan', () => {
     assert.ok(!fromRc.argv.some((a) => a.includes('execution_log')));
   });
 
+  it("asks for a profile only where the exec log has no times, and reads the user's own", () => {
+    const plain = planBuild(request(['build', '//...']));
+    assert.deepEqual(plain.profile, { path: '/tmp/rbl-x/profile.json', ours: true });
+    assert.ok(plain.argv.includes('--profile=/tmp/rbl-x/profile.json'));
+    // Compact logs (Bazel >= 7.1) carry each spawn's wall time: no profile needed.
+    const compact = planBuild(request(['build', '//...'], { support: support8 }));
+    assert.equal(compact.profile, null);
+    assert.ok(!compact.argv.some((a) => a.startsWith('--profile')));
+    const theirs = planBuild(request(['build', '--profile', 'out/p.json.gz', '//...']));
+    assert.deepEqual(theirs.profile, { path: '/ws/out/p.json.gz', ours: false });
+    assert.equal(theirs.argv.filter((a) => a.startsWith('--profile')).length, 1);
+  });
+
   it("forwards to the user's BES backend, replacing it with the sink, and keeps their ids", () => {
     const id = '0f0e0d0c-0b0a-4999-8888-777766665555';
     const plan = planBuild(
