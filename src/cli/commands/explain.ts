@@ -10,7 +10,6 @@ import {
   isStoredInvocation,
   explainStreamed,
   findAction,
-  readSpawnsForExplain,
   renderAction,
   SpawnInterner,
   streamSpawnsForExplain,
@@ -56,14 +55,17 @@ Exit codes: 0 explained; 2 unreadable, truncated or corrupt log, or bad usage.
 `;
 
 /**
- * Resolves OLD and NEW: execution log files, or invocations of the history store. NEW is read
- * first; an OLD log is streamed after it (identical spawns are dropped as they arrive).
+ * Resolves OLD and NEW: execution log files, or invocations of the history store. Log files are
+ * streamed, NEW first, then OLD (the engine lets go of spawns that OLD matched as they arrive).
  */
 async function resolveSides(
   oldArg: string,
   newArg: string,
   cwd: string,
-): Promise<{ oldSpawns: AsyncIterable<Spawn> | Spawn[]; newSpawns: Spawn[] }> {
+): Promise<{
+  oldSpawns: AsyncIterable<Spawn> | Spawn[];
+  newSpawns: AsyncIterable<Spawn> | Spawn[];
+}> {
   const store = findHistoryStore(cwd);
   const interner = new SpawnInterner();
   const kindOf = async (arg: string): Promise<'file' | 'invocation'> => {
@@ -78,7 +80,7 @@ async function resolveSides(
   const newKind = await kindOf(newArg);
   const newSpawns =
     newKind === 'file'
-      ? await readSpawnsForExplain(path.resolve(cwd, newArg), interner)
+      ? streamSpawnsForExplain(path.resolve(cwd, newArg), interner)
       : await invocationSpawns(store as HistoryStore, newArg);
   if (oldArg === BASELINE_ARG && !(await stat(path.resolve(cwd, oldArg)).catch(() => null))) {
     if (!store) throw new UsageError('explain: baseline: no history store in this workspace');
@@ -137,18 +139,16 @@ export const explainCommand: Command = {
     const { oldSpawns, newSpawns } = await resolveSides(oldArg, newArg, cwd);
     const actionPath = values.action;
     const oldWrites = { found: false };
-    const explanation = await explainStreamed(noting(oldSpawns, actionPath, oldWrites), newSpawns, {
-      bothComplete: values.complete,
-    });
+    const newWrites = { found: false };
+    const explanation = await explainStreamed(
+      noting(oldSpawns, actionPath, oldWrites),
+      noting(newSpawns, actionPath, newWrites),
+      { bothComplete: values.complete },
+    );
     const summary = redactSummary(explanation.summary);
     const found = actionPath === undefined ? null : findAction(explanation, actionPath);
     const action = found && redactActionReport(found);
-    if (
-      actionPath !== undefined &&
-      !action &&
-      !newSpawns.some((s) => writesOutput(s, actionPath)) &&
-      !oldWrites.found
-    ) {
+    if (actionPath !== undefined && !action && !newWrites.found && !oldWrites.found) {
       throw new UsageError(`explain: --action ${actionPath}: no action writes it in either log`);
     }
     if (values.json) {
