@@ -278,11 +278,19 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
     // The failed Genrule's stderr came in BEP (Bazel 4.2.3 deletes the files): open it.
     await wb.clickRow(CONTAINER, 'fail:broken');
     await wb.container(CONTAINER).locator('.monaco-list-row[aria-label^="broken.txt"]').waitFor();
-    await wb.clickRowAction(CONTAINER, 'broken.txt', 'Open Action Output');
     // A read-only document named after the output, not an untitled file that asks to be saved.
-    await wb.page
-      .locator('.tabs-container .tab.active[aria-label^="broken.txt.log"]')
-      .waitFor({ state: 'visible', timeout: 30_000 });
+    const outputTab = wb.page.locator('.tabs-container .tab.active[aria-label^="broken.txt.log"]');
+    // The row may redraw under the pointer as the tree refreshes: click again until it opens.
+    await pollUntil(
+      async () => {
+        await wb.clickRowAction(CONTAINER, 'broken.txt', 'Open Action Output');
+        return outputTab
+          .waitFor({ state: 'visible', timeout: 3000 })
+          .then(() => true)
+          .catch(() => false);
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the action output tab' },
+    );
     let shown = '';
     const text = await pollUntil(
       async () => {
