@@ -202,6 +202,34 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
     );
   });
 
+  it('groups the newest build’s actions by where they ran, toggled from the view title', async function () {
+    if (workbench === undefined) this.skip();
+    const wb = workbench;
+    const sideBar = wb.page.locator('.part.sidebar');
+    await sideBar.locator('.action-label[aria-label="Group Actions by Location"]').first().click();
+    const rows = await pollUntil(
+      async () => {
+        const all = await wb.treeRows(CONTAINER);
+        return all.some((r) => r.startsWith('disk cache hit, ')) &&
+          all.some((r) => r.startsWith('local (sandboxed), '))
+          ? all
+          : null;
+      },
+      { timeoutMs: 30_000, what: 'location groups under the newest build' },
+    );
+    await wb.screenshot('tree-grouped-by-location');
+    assert.ok(
+      rows.some((r) => /^disk cache hit, disk cache hit, \d+ actions?/.test(r)),
+      rows.join('\n'),
+    );
+    // The toggle flips to its counterpart; back to targets for the cases after this one.
+    await sideBar.locator('.action-label[aria-label="Group Actions by Target"]').first().click();
+    await pollUntil(
+      async () => !(await wb.treeRows(CONTAINER)).some((r) => r.startsWith('disk cache hit, ')),
+      { timeoutMs: 30_000, what: 'actions under their targets again' },
+    );
+  });
+
   it('lists the failed action in the Problems panel at its BUILD file line', async function () {
     if (workbench === undefined) this.skip();
     const wb = workbench;
