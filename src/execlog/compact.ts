@@ -582,8 +582,10 @@ class CompactSpawn implements Spawn {
     this.#buf = buf;
     this.#start = start;
     this.#end = end;
-    // One call for the three (three defineProperty calls were a tenth of reading a log).
-    Object.defineProperties(this, CompactSpawn.#lazyProperties);
+    // Three defineProperty calls: measured faster than one defineProperties with the three.
+    Object.defineProperty(this, 'args', CompactSpawn.#argsProperty);
+    Object.defineProperty(this, 'actualOutputs', CompactSpawn.#actualOutputsProperty);
+    Object.defineProperty(this, 'inputs', CompactSpawn.#inputsProperty);
     this.#expander = expander;
     this.#inputSetId = inputSetId;
     this.#toolSetId = toolSetId;
@@ -624,13 +626,6 @@ class CompactSpawn implements Spawn {
     },
     enumerable: true,
     configurable: true,
-  };
-
-  /** In the order they were defined one by one before: args, actualOutputs, inputs. */
-  static readonly #lazyProperties: PropertyDescriptorMap = {
-    args: CompactSpawn.#argsProperty,
-    actualOutputs: CompactSpawn.#actualOutputsProperty,
-    inputs: CompactSpawn.#inputsProperty,
   };
 }
 
