@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Action, BuildModelView, ModelChange } from '../model/types';
 import { Coalescer } from '../presentation/coalescer';
@@ -129,12 +130,17 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
     if (node === undefined) {
       const shown = newestFirst(this.model.invocations()).slice(0, this.historySize());
       this.forgetAllBut(new Set(shown.map((inv) => inv.id)));
-      const roots = this.roots();
+      const roots = this.realRoots();
       this.sectionShown.clear();
-      if (roots.length <= 1) return shown.map((inv) => this.invocationNode(inv.id));
       const sections = [...workspaceSections(shown, roots)];
+      // Remembered in both modes, so a build whose workspace turns out nested shows sections.
       for (const [root, list] of sections) {
         for (const inv of list) this.sectionShown.set(inv.id, root);
+      }
+      // One workspace (the usual case), or roots not known: no section level.
+      if (roots.length === 0 || sections.length <= 1) {
+        for (const [key, n] of this.nodes) if (n.kind === 'workspace') this.nodes.delete(key);
+        return shown.map((inv) => this.invocationNode(inv.id));
       }
       return sections.map(([root]) =>
         this.node({ kind: 'workspace', key: `${ROOT_PREFIX}${root}`, root }),
@@ -234,7 +240,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
   private dirtyKeys(change: ModelChange): string[] {
     if (change.invocationsAdded.length > 0) return [ROOT];
     // Bazel named the workspace of a build shown under another section: it moves.
-    const roots = this.roots();
+    const roots = this.realRoots();
     for (const id of change.invocationsUpdated) {
       const shownIn = this.sectionShown.get(id);
       const dir = this.model.invocation(id)?.workspaceDirectory ?? null;
@@ -269,6 +275,17 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildNode>, v
 
   private isNewest(invocationId: string): boolean {
     return newestFirst(this.model.invocations())[0]?.id === invocationId;
+  }
+
+  /** The open roots as Bazel names them (it reports a workspace by its real path). */
+  private realRoots(): string[] {
+    return this.roots().map((root) => {
+      try {
+        return realpathSync(root);
+      } catch {
+        return root;
+      }
+    });
   }
 
   private invocationNode(invocationId: string): BuildNode {

@@ -34,11 +34,12 @@ export function createEngine(workspaceRoots: () => string[]): Engine {
       live.flush();
       return Promise.resolve();
     },
-    watchTerminalBuilds: (root, files) => {
+    watchTerminalBuilds: (root, files, onProblem) => {
       const watcher = new TerminalBuildWatcher({
         files,
         model: live,
         store: HistoryStore.forWorkspace(root),
+        onProblem,
       });
       watcher.start();
       return { dispose: () => watcher.stop() };

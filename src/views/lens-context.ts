@@ -69,7 +69,12 @@ export class LensContext implements vscode.Disposable {
       treeDataProvider: this.tree,
       showCollapseAll: true,
     });
-    this.terminalBuilds = new TerminalBuilds(engine.watchTerminalBuilds, roots, this.settings);
+    this.terminalBuilds = new TerminalBuilds(
+      engine.watchTerminalBuilds,
+      roots,
+      this.settings,
+      (message) => this.output.note(message),
+    );
     this.disposables.push(
       this.settings,
       this.output,

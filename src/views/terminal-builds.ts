@@ -18,7 +18,11 @@ export const STOP_TERMINAL_BUILDS = 'remoteBuildLens.stopTerminalBuilds';
 const CONTEXT_TERMINAL = 'remoteBuildLens.terminalBuilds';
 
 /** What the engine offers: follow a workspace's terminal build file into the model and store. */
-export type WatchTerminalBuilds = (root: string, files: TerminalFiles) => { dispose(): void };
+export type WatchTerminalBuilds = (
+  root: string,
+  files: TerminalFiles,
+  onProblem: (message: string) => void,
+) => { dispose(): void };
 
 /**
  * The opt-in "Show Terminal Builds" / "Stop Showing Terminal Builds" commands and, per workspace
@@ -34,6 +38,8 @@ export class TerminalBuilds implements vscode.Disposable {
     private readonly watch: WatchTerminalBuilds,
     private readonly roots: () => string[],
     private readonly settings: Settings,
+    /** Where a problem reading terminal builds is told (the output channel). */
+    private readonly note: (message: string) => void = () => undefined,
   ) {
     this.disposables = [
       vscode.commands.registerCommand(SHOW_TERMINAL_BUILDS, (root?: unknown) =>
@@ -119,7 +125,7 @@ export class TerminalBuilds implements vscode.Disposable {
 
   private follow(root: string, files: TerminalFiles): void {
     this.watchers.get(root)?.dispose();
-    this.watchers.set(root, this.watch(root, files));
+    this.watchers.set(root, this.watch(root, files, this.note));
   }
 
   private updateContext(): void {

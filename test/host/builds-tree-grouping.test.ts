@@ -85,6 +85,14 @@ describe('Builds tree: group by location and workspace sections (extension host)
       ['first'],
     );
     assert.equal(tree.getParent(builds[0])?.key, own.key);
+    // One folder open, the build's workspace nested inside it: a section of its own.
+    roots = [path.dirname(dir)];
+    assert.deepEqual(
+      tree.getChildren().map((n) => (n.kind === 'workspace' ? n.root : n.kind)),
+      [path.dirname(dir), dir],
+    );
+    roots = ['/nowhere/else', dir];
+    tree.getChildren();
     const item = tree.getTreeItem(own);
     assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     assert.match(String(item.description), /^1 build/);

@@ -44,16 +44,15 @@ describe('presentation: group by location', () => {
 describe('presentation: workspace sections (multi-root)', () => {
   const roots = ['/w/app', '/w/app/nested', '/w/lib'];
 
-  it('resolves a build to the nearest open root, nested workspaces included', () => {
+  it('puts a build under the workspace Bazel reported, a nested workspace in its own section', () => {
     assert.equal(sectionOf('/w/app', roots), '/w/app');
-    assert.equal(sectionOf('/w/app/src', roots), '/w/app');
     assert.equal(sectionOf('/w/app/nested', roots), '/w/app/nested');
-    assert.equal(sectionOf('/w/app/nested/x/y', roots), '/w/app/nested');
-    assert.equal(sectionOf('/w/lib', roots), '/w/lib');
-    // A sibling whose name starts like a root is not inside it.
-    assert.equal(sectionOf('/w/library', roots), '/w/library');
+    // Bazel reports the nearest workspace root: a build from deeper in /w/app is one of its own.
+    assert.equal(sectionOf('/w/app/tools/ws', roots), '/w/app/tools/ws');
+    assert.equal(sectionOf('/w/lib/', roots), '/w/lib');
     // Bazel has not named the workspace yet: the first root, never hidden.
     assert.equal(sectionOf(null, roots), '/w/app');
+    assert.equal(sectionOf(null, []), null);
   });
 
   it('puts every invocation in exactly one section, sections in the roots order', () => {
@@ -65,6 +64,7 @@ describe('presentation: workspace sections (multi-root)', () => {
         inv('c', '/w/app'),
         inv('d', null),
         inv('e', '/elsewhere'),
+        inv('f', '/w/app/tools/ws'),
       ],
       roots,
     );
@@ -75,6 +75,7 @@ describe('presentation: workspace sections (multi-root)', () => {
         ['/w/app/nested', ['b']],
         ['/w/lib', ['a']],
         ['/elsewhere', ['e']],
+        ['/w/app/tools/ws', ['f']],
       ],
     );
     const row = workspaceSectionRow('/w/app/nested', []);
