@@ -7,6 +7,7 @@ import {
   type LocationStyle,
 } from './location-style';
 import { formatMix, mixOf } from './mix';
+import { mdCode, mdText } from './markdown';
 
 /**
  * What one tree row shows, as plain data: the tree provider turns it into a `TreeItem`. Keeping
@@ -56,17 +57,17 @@ export function invocationRow(
     label: command,
     description: joinParts([result, formatDuration(elapsedMs(invocation, now)), mix]),
     tooltip: [
-      `**bazel ${command}**`,
+      `**bazel ${mdText(command)}**`,
       `Result: ${result}${invocation.exitCode === null ? '' : ` (exit ${invocation.exitCode}${invocation.exitCodeName ? ` ${invocation.exitCodeName}` : ''})`}`,
       `Mix: ${mix}`,
       ...(when === null ? [] : [`Started: ${when}`]),
       ...(invocation.besError === null
         ? []
-        : [`Event upload problem: ${invocation.besError.message}`]),
+        : [`Event upload problem: ${mdText(invocation.besError.message)}`]),
       ...(invocation.processes.mismatch === null
         ? []
         : [`Process counts differ from Bazel's: ${invocation.processes.mismatch}`]),
-      `Invocation: \`${invocation.id}\``,
+      `Invocation: ${mdCode(invocation.id)}`,
     ],
     icon: INVOCATION_ICONS[result],
     contextValue: `rbl.invocation.${result}`,
@@ -85,9 +86,9 @@ export function targetRow(target: Target, actions: readonly Action[], test: Test
       `${actions.length} action${actions.length === 1 ? '' : 's'}`,
     ]),
     tooltip: [
-      `**${target.label}**`,
+      `**${mdText(target.label)}**`,
       `State: ${state.toLowerCase()}`,
-      ...(target.reason === null ? [] : [`Reason: ${target.reason}`]),
+      ...(target.reason === null ? [] : [`Reason: ${mdText(target.reason)}`]),
       ...(test?.durationMs == null ? [] : [`Test time: ${formatDuration(test.durationMs)}`]),
     ],
     icon: failed
@@ -116,16 +117,16 @@ export function actionRow(action: Action): Row {
       action.durationMs === null ? null : formatDuration(action.durationMs),
     ]),
     tooltip: [
-      `**${action.mnemonic}** ${action.label ?? ''}`.trimEnd(),
-      `Where: ${where}${action.locationReason ? ` (${action.locationReason})` : ''}`,
-      `Runner: ${action.runner ?? 'not known yet'}`,
-      `Primary output: ${output === null ? '—' : `\`${output}\``}`,
+      `**${mdText(action.mnemonic)}** ${mdText(action.label ?? '')}`.trimEnd(),
+      `Where: ${where}${action.locationReason ? ` (${mdText(action.locationReason)})` : ''}`,
+      `Runner: ${action.runner === null ? 'not known yet' : mdText(action.runner)}`,
+      `Primary output: ${output === null ? '—' : mdCode(output)}`,
       `Exit code: ${action.exitCode ?? '—'}${action.success ? '' : ' (failed)'}`,
       `Duration: ${formatDuration(action.durationMs)}`,
       ...(action.finishedAt === null
         ? []
         : [`Finished: ${new Date(action.finishedAt).toISOString()}`]),
-      ...(action.failureMessage === null ? [] : [`Failure: ${action.failureMessage}`]),
+      ...(action.failureMessage === null ? [] : [`Failure: ${mdText(action.failureMessage)}`]),
     ],
     icon: style,
     contextValue: `rbl.action.${key}${action.stdout !== '' || action.stderr !== '' ? '.output' : ''}`,
@@ -160,7 +161,7 @@ export function workspaceSectionRow(root: string, invocations: readonly Invocati
       `${invocations.length} build${invocations.length === 1 ? '' : 's'}`,
       root,
     ]),
-    tooltip: [`**${root}**`, `${invocations.length} build(s) of this workspace`],
+    tooltip: [`**${mdText(root)}**`, `${invocations.length} build(s) of this workspace`],
     icon: { icon: 'root-folder', color: null, title: 'workspace' },
     contextValue: 'rbl.workspace',
   };

@@ -287,9 +287,8 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
       { timeoutMs: 30_000, what: 'the hostile output file row in the tree' },
     );
     await wb.screenshot('insights-escaping');
-    // The action row's tooltip (Markdown in the tree) shows the label's tags as text too (no
-    // element; the checks below cover the whole workbench). Its backticks are still read as
-    // Markdown code spans (rows.ts does not escape tooltip text), so only the tags are compared.
+    // The action row's tooltip (Markdown in the tree) shows the whole label as text too: tags,
+    // quotes and backticks (rows.ts escapes build strings; the checks below cover every element).
     await wb
       .container(CONTAINER)
       .locator(`.monaco-list-row[aria-label^="${OUTPUT.slice(0, 20)}"]`)
@@ -304,7 +303,8 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
       },
       { timeoutMs: 15_000, what: "the output row's tooltip" },
     );
-    assert.ok(hover.includes(`//xss:<img src=x onerror=window.rblPwned=1>`), hover);
+    assert.ok(hover.includes(`//xss:${TARGET}`), hover);
+    assert.ok(hover.includes(OUTPUT), hover);
     const texts = await wb
       .container(CONTAINER)
       .locator('.monaco-list-row')

@@ -103,8 +103,3 @@ export class MissHints {
     }, 0);
   }
 }
-
-/** Text for a Markdown tooltip: characters Markdown gives a meaning are taken literally. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_{}[\]()<>#+\-.!|~])/g, '\\$1');
-}

@@ -5,7 +5,8 @@ import { Cancelled, explainStoredInvocation, type OldSide } from '../../explain/
 import type { Explanation } from '../../explain';
 import type { Invocation } from '../../model/types';
 import { baseName } from '../../presentation/format';
-import { escapeMarkdown, MissHints } from '../../presentation/explain/miss-hints';
+import { MissHints } from '../../presentation/explain/miss-hints';
+import { mdText } from '../../presentation/markdown';
 import { buildReport, type ReportScope } from '../../presentation/explain/report-model';
 import { sourceFileOf } from '../../presentation/explain/source-file';
 import { invocationResult } from '../../presentation/rows';
@@ -43,7 +44,7 @@ export class ExplainFeature implements vscode.Disposable {
     });
     ctx.tree.setMissHint((invocationId, action) => {
       const hint = this.hints.hint(invocationId, action);
-      return hint === null ? null : escapeMarkdown(hint);
+      return hint === null ? null : mdText(hint);
     });
     this.disposables.push(
       vscode.commands.registerCommand(EXPLAIN_COMMAND, (node?: BuildNode) => this.explain(node)),

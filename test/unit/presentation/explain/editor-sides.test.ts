@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { explainSpawns } from '../../../../src/explain';
 import { Cancelled, explainStoredInvocation } from '../../../../src/explain/for-editor';
 import type { InvocationSummary } from '../../../../src/model/types';
-import { escapeMarkdown, MissHints } from '../../../../src/presentation/explain/miss-hints';
+import { MissHints } from '../../../../src/presentation/explain/miss-hints';
+import { mdText } from '../../../../src/presentation/markdown';
 import { HistoryStore } from '../../../../src/store';
 import { InputError } from '../../../../src/util/errors';
 import { simulateBuild, type ActionSpec } from '../../explain/simulated-build';
@@ -222,6 +223,6 @@ describe('root-cause hints in the tree tooltips', () => {
   });
 
   it('a hint is literal text in a Markdown tooltip', () => {
-    assert.equal(escapeMarkdown('a_b*[c](d) <e>'), 'a\\_b\\*\\[c\\]\\(d\\) \\<e\\>');
+    assert.equal(mdText('a_b*[c](d) <e>'), 'a\\_b\\*\\[c\\]\\(d\\) \\<e\\>');
   });
 });
