@@ -1,4 +1,5 @@
 import { DirectoryInput, RunfilesInput, isFile, type Input } from './compact-entries';
+import { CompactFingerprints } from './compact-fingerprint';
 import type { EntryTable } from './compact-table';
 import type { SpawnFile } from './types';
 
@@ -16,10 +17,17 @@ export interface InvocationInfo {
  * cannot fail on a file that was read without error.
  */
 export class CompactExpander {
+  #fingerprints: CompactFingerprints | null = null;
+
   constructor(
     private readonly table: EntryTable,
     private readonly invocation: InvocationInfo,
   ) {}
+
+  /** Content keys of the same entries (see `Spawn.contentKey`), made when first asked for. */
+  get fingerprints(): CompactFingerprints {
+    return (this.#fingerprints ??= new CompactFingerprints(this.table, this.invocation));
+  }
 
   /** Every file of an input set, with runfiles trees and directories expanded, paths unique. */
   files(setId: number): SpawnFile[] {

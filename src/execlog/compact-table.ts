@@ -147,6 +147,14 @@ export class EntryTable {
     return this.decoded[id] as SymlinkEntrySet;
   }
 
+  /** A reader of entry `id`'s bytes: a new one (callers may nest), or `into` reset to them. */
+  rawReader(id: number, into?: WireReader): WireReader {
+    const buf = this.bufs[this.bufIndex[id]];
+    return into
+      ? into.reset(buf, this.starts[id], this.ends[id])
+      : new WireReader(buf, this.starts[id], this.ends[id]);
+  }
+
   private at(id: number): WireReader {
     return this.reader.reset(this.bufs[this.bufIndex[id]], this.starts[id], this.ends[id]);
   }

@@ -526,25 +526,23 @@ export class CompactLogDecoder {
  * `get` makes) costs V8 a hidden class per spawn, several times the memory of the spawn.
  */
 class CompactSpawn implements Spawn {
-  // `declare`: no class-field definition per field before the constructor assigns it (with
-  // ES2022 fields each was defined as undefined first, then set again).
-  declare index: number;
-  declare mnemonic: string;
-  declare label: string | null;
-  declare progressMessage: string | null;
-  declare env: readonly { name: string; value: string }[];
-  declare platform: readonly { name: string; value: string }[];
-  declare listedOutputs: readonly string[];
-  declare runner: string;
-  declare cacheHit: boolean;
-  declare status: string;
-  declare exitCode: number;
-  declare remotable: boolean;
-  declare cacheable: boolean;
-  declare remoteCacheable: boolean;
-  declare timeoutMillis: number;
-  declare digest: SpawnDigest | null;
-  declare wallTimeMs: number | null;
+  index!: number;
+  mnemonic!: string;
+  label!: string | null;
+  progressMessage!: string | null;
+  env!: readonly { name: string; value: string }[];
+  platform!: readonly { name: string; value: string }[];
+  listedOutputs!: readonly string[];
+  runner!: string;
+  cacheHit!: boolean;
+  status!: string;
+  exitCode!: number;
+  remotable!: boolean;
+  cacheable!: boolean;
+  remoteCacheable!: boolean;
+  timeoutMillis!: number;
+  digest!: SpawnDigest | null;
+  wallTimeMs!: number | null;
   #inputs: readonly SpawnFile[] | null = null;
   readonly #expander: CompactExpander;
   readonly #inputSetId: number;
@@ -589,6 +587,11 @@ class CompactSpawn implements Spawn {
     this.#expander = expander;
     this.#inputSetId = inputSetId;
     this.#toolSetId = toolSetId;
+  }
+
+  /** See `Spawn.contentKey`: from the message's bytes, its inputs never expanded. */
+  contentKey(): number {
+    return this.#expander.fingerprints.spawn(new WireReader(this.#buf, this.#start, this.#end));
   }
 
   /** Defined per object in the constructor (see the class comment). */

@@ -56,6 +56,13 @@ export interface Spawn {
   digest: SpawnDigest | null;
   /** Wall time of the spawn in ms when the log has metrics, else null. */
   wallTimeMs: number | null;
+  /**
+   * A key equal for two spawns (of any logs this reader read) whose arguments, environment,
+   * platform, inputs, tools, actual outputs, exit code and action digest are all equal, but for
+   * a 2^-53 chance of a collision; unequal keys prove nothing, NaN is "no key". Only readers
+   * that get it cheaper than expanding the spawn have it (compact logs: nested sets by id).
+   */
+  contentKey?(): number;
 }
 
 /** The formats `rbl log` reports (CONTRACT.md). */
