@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SpawnJsonDecoder } from '../execlog';
+import { SpawnJsonDecoder } from '../execlog/json-decoder';
 import type { Spawn } from '../execlog/types';
 import { writeFileAtomic } from './atomic-write';
 import { withDirLock } from './dir-lock';

@@ -6,8 +6,6 @@ import {
   HistoryModelView,
   type StoredSummaryOf,
 } from '../presentation/history-view';
-import { TerminalBuildWatcher } from '../presentation/terminal-watch';
-import { runBuild } from '../runner/build-session';
 import { HistoryStore } from '../store/history-store';
 import type { BuildLauncher, BuildRequest, StartedBuild } from './build-launcher';
 import type { Engine } from './lens-context';
@@ -35,14 +33,28 @@ export function createEngine(workspaceRoots: () => string[]): Engine {
       return Promise.resolve();
     },
     watchTerminalBuilds: (root, files, onProblem) => {
-      const watcher = new TerminalBuildWatcher({
-        files,
-        model: live,
-        store: HistoryStore.forWorkspace(root),
-        onProblem,
-      });
-      watcher.start();
-      return { dispose: () => watcher.stop() };
+      // Loaded on first use (it brings the BEP and execution-log readers; see activation below).
+      let stopped = false;
+      let stop = (): void => {};
+      void import('../presentation/terminal-watch')
+        .then(({ TerminalBuildWatcher }) => {
+          if (stopped) return;
+          const watcher = new TerminalBuildWatcher({
+            files,
+            model: live,
+            store: HistoryStore.forWorkspace(root),
+            onProblem,
+          });
+          watcher.start();
+          stop = () => watcher.stop();
+        })
+        .catch((err: unknown) => onProblem(err instanceof Error ? err.message : String(err)));
+      return {
+        dispose: () => {
+          stopped = true;
+          stop();
+        },
+      };
     },
   };
 }
@@ -62,7 +74,10 @@ function storedSummaries(roots: readonly string[]): StoredSummaryOf[] {
 class RunnerLauncher implements BuildLauncher {
   constructor(private readonly model: BuildModel) {}
 
-  start(request: BuildRequest, onConsole: (chunk: string) => void): Promise<StartedBuild> {
+  async start(request: BuildRequest, onConsole: (chunk: string) => void): Promise<StartedBuild> {
+    // The runner (BES sink, gRPC, generated protobuf code) is loaded by the first build, not at
+    // activation: evaluating it was most of the extension's activation time.
+    const { runBuild } = await import('../runner/build-session');
     const abort = new AbortController();
     const console = new Writable({
       write(chunk: Buffer | string, _encoding, done) {

@@ -1,4 +1,8 @@
-import { ExplanationIndex, redactSummary, type Explanation } from '../../explain';
+// From the engine's light modules, not its index: the readers and the engine load with the
+// first explanation, not when the extension activates.
+import { ExplanationIndex } from '../../explain/explanation-index';
+import { redactSummary } from '../../explain/redact';
+import type { Explanation } from '../../explain/types';
 import type { ActionLocation } from '../../model/types';
 
 /** What a hint needs to know of an action row. */

@@ -1,15 +1,15 @@
-import {
-  describeCause,
-  ExplanationIndex,
-  findAction,
-  redactActionReport,
-  redactSummary,
-  type ActionDiff,
-  type ActionExplanation,
-  type Explanation,
-  type RootCause,
-  type RootCauseKind,
-} from '../../explain';
+// From the engine's light modules, not its index (see miss-hints.ts).
+import { findAction } from '../../explain/action-lookup';
+import { ExplanationIndex } from '../../explain/explanation-index';
+import { redactActionReport, redactSummary } from '../../explain/redact';
+import { describeCause } from '../../explain/render-text';
+import type {
+  ActionDiff,
+  ActionExplanation,
+  Explanation,
+  RootCause,
+  RootCauseKind,
+} from '../../explain/types';
 
 /**
  * The "Why did this miss?" report as plain data: what the webview shows, built without VS Code

@@ -7,7 +7,7 @@ import {
   type Tool,
   type WorkspaceOptions,
 } from '../../config';
-import { testConnection, type ConnectionTestOptions } from '../../remote';
+import type { ConnectionTestOptions } from '../../remote';
 import { errorMessage } from '../../util/errors';
 import { emptyValues, fieldsFor, fieldWhere, forWebview, type FormValues } from './fields';
 import { settingsFromForm, valuesFromReport } from './form-settings';
@@ -229,6 +229,8 @@ export class RemoteFormController {
     const results: TestView[] = [];
     for (const t of targets) {
       try {
+        // gRPC is loaded by the first test, not when the extension activates.
+        const { testConnection } = await import('../../remote');
         const result = await testConnection({
           ...base,
           endpoint: t.endpoint,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Cancelled, explainStoredInvocation, type OldSide } from '../../explain/for-editor';
+import type { OldSide } from '../../explain/for-editor';
 import type { Explanation } from '../../explain';
 import type { Invocation } from '../../model/types';
 import { baseName } from '../../presentation/format';
@@ -15,6 +15,21 @@ import { errorMessage } from '../../util/errors';
 import type { BuildNode } from '../builds-tree';
 import type { LensContext } from '../lens-context';
 import { ReportPanel } from './report-panel';
+
+/**
+ * The explanation engine and its log readers, loaded by the first explanation rather than at
+ * activation (evaluating them, generated protobuf code included, was most of activation).
+ */
+let engineModule: Promise<typeof import('../../explain/for-editor')> | undefined;
+function explainEngine(): Promise<typeof import('../../explain/for-editor')> {
+  return (engineModule ??= import('../../explain/for-editor'));
+}
+
+async function explainStoredInvocation(
+  ...args: Parameters<(typeof import('../../explain/for-editor'))['explainStoredInvocation']>
+): Promise<Explanation> {
+  return (await explainEngine()).explainStoredInvocation(...args);
+}
 
 export const EXPLAIN_COMMAND = 'remoteBuildLens.explainCacheMiss';
 export const COMPARE_COMMAND = 'remoteBuildLens.compareBuilds';
@@ -170,6 +185,7 @@ export class ExplainFeature implements vscode.Disposable {
         try {
           return await run(abort.signal, (stage) => progress.report({ message: stage }));
         } catch (err) {
+          const { Cancelled } = await explainEngine();
           if (!(err instanceof Cancelled)) {
             void vscode.window.showErrorMessage(
               `Remote Build Lens: cannot explain this build: ${errorMessage(err)}`,
