@@ -156,6 +156,18 @@ describe('editor in a real VS Code (code-server + Chromium)', function () {
       const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbl-vsix-extensions-'));
       const output = installVsix(rig, vsix, extensionsDir);
       assert.match(output, /was successfully installed/);
+      // The engine loads from the bundle's chunks with the first build: all of them installed.
+      const chunks = (dir: string): string[] =>
+        fs
+          .readdirSync(dir)
+          .filter((f) => /^extension(-\w+)?\.js$/.test(f))
+          .sort();
+      const installed = fs.readdirSync(extensionsDir).find((d) => d.includes('remote-build-lens'));
+      assert.ok(installed, `no remote-build-lens folder in ${extensionsDir}`);
+      assert.deepEqual(
+        chunks(path.join(extensionsDir, installed, 'dist')),
+        chunks(path.join(repoRoot(), 'dist')),
+      );
       vsixServer = await startCodeServer(rig, { workspace, extensionsDir });
       const workbench = await Workbench.open(browser, vsixServer, workspace);
       try {

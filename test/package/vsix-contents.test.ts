@@ -49,6 +49,17 @@ describe('VSIX contents', function () {
     const media = fs.readdirSync(path.join(root, 'media')).map((f) => `media/${f}`);
     const missing = media.filter((f) => !files.includes(f));
     assert.deepEqual(missing, [], 'webview assets left out of the VSIX');
+    // So do the bundle's chunks: the engine loads from them with the first build.
+    const chunks = fs
+      .readdirSync(path.join(root, 'dist'))
+      .filter((f) => /^extension(-[\w]+)?\.js$/.test(f))
+      .map((f) => `dist/${f}`);
+    assert.ok(chunks.length > 1, `no bundle chunks in dist/: ${chunks.join(', ')}`);
+    assert.deepEqual(
+      chunks.filter((f) => !files.includes(f)),
+      [],
+      'bundle chunks left out of the VSIX',
+    );
     const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], 'files the extension does not need at run time');
   });
