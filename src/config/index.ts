@@ -16,7 +16,13 @@ export {
   type EditPlan,
   type FileChange,
 } from './edit-plan';
-export { reportToJson, type EffectiveReport, type SingleKey, type Sourced } from './report';
+export {
+  reportToJson,
+  SINGLE_KEYS,
+  type EffectiveReport,
+  type SingleKey,
+  type Sourced,
+} from './report';
 export {
   planRemoteDisable,
   planRemoteSet,

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** The one message the report page sends: open a source file the report links. */
 export interface OpenFileMessage {
   type: 'open';
@@ -20,9 +18,4 @@ export function parseReportMessage(
   const { type, path } = value as Record<string, unknown>;
   if (type !== 'open' || typeof path !== 'string' || !linked.has(path)) return null;
   return { type, path };
-}
-
-/** A fresh nonce for the page's CSP: 128 random bits. */
-export function newNonce(): string {
-  return randomBytes(16).toString('base64');
 }

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../webview-html';
 import type { ActionDetailView, CauseView, DiffLine, ReportView, TextPart } from './report-model';
 
 /**
@@ -94,19 +95,6 @@ function parts(list: TextPart[]): string {
     )
     .join('');
 }
-
-/** Text and attribute values alike: the five characters HTML gives a meaning. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
 
 // One delegated listener: links carry the path in data-open, never a URL the page would follow.
 const SCRIPT = `

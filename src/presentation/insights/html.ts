@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../webview-html';
 
 /**
  * The insights page's HTML shell. It holds no build data at all: the host posts data as
@@ -12,16 +12,6 @@ export interface InsightsHtmlInput {
   scriptUri: string;
   styleUri: string;
   nonce: string;
-}
-
-/** Escapes text for an HTML text node or a double- or single-quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A fresh nonce for the page's CSP: 128 random bits, base64. */
-export function newNonce(): string {
-  return randomBytes(16).toString('base64');
 }
 
 /**

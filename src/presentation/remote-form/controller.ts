@@ -3,7 +3,9 @@ import {
   planFileDiffs,
   planRemoteSet,
   readRemoteSettings,
+  SINGLE_KEYS,
   type EffectiveReport,
+  type SingleKey,
   type Tool,
   type WorkspaceOptions,
 } from '../../config';
@@ -42,19 +44,7 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
-const SINGLE_KEYS = [
-  'executor',
-  'cache',
-  'instance',
-  'tlsCa',
-  'tlsCert',
-  'tlsKey',
-  'jobs',
-  'downloadMode',
-  'besBackend',
-] as const;
-
-const FIELD_LABELS: Record<(typeof SINGLE_KEYS)[number], string> = {
+const FIELD_LABELS: Record<SingleKey, string> = {
   executor: 'The executor endpoint',
   cache: 'The cache endpoint',
   instance: 'The instance name',

@@ -1,17 +1,5 @@
-import type { EffectiveReport, RemoteSettings, SingleKey, Tool } from '../../config';
+import { SINGLE_KEYS, type EffectiveReport, type RemoteSettings, type Tool } from '../../config';
 import { emptyValues, fieldsFor, type FieldName, type FormValues } from './fields';
-
-const SINGLE_FIELDS: readonly (FieldName & SingleKey)[] = [
-  'executor',
-  'cache',
-  'instance',
-  'tlsCa',
-  'tlsCert',
-  'tlsKey',
-  'jobs',
-  'downloadMode',
-  'besBackend',
-];
 
 /** `key=value` lines → map (validated before: see `platformProblem`). */
 export function parsePlatform(text: string): Record<string, string> {
@@ -36,7 +24,7 @@ function platformText(map: Record<string, string>): string {
  */
 export function valuesFromReport(report: EffectiveReport): FormValues {
   const values = emptyValues();
-  for (const key of SINGLE_FIELDS) values[key] = report.single[key]?.value ?? '';
+  for (const key of SINGLE_KEYS) values[key] = report.single[key]?.value ?? '';
   values.headerName = Object.keys(report.headers)[0] ?? '';
   values.platform = platformText(
     Object.fromEntries(Object.entries(report.platform).map(([k, s]) => [k, s.value])),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../webview-html';
 import type { FieldName } from './fields';
 
 interface FieldSpec {
@@ -63,18 +63,6 @@ const FIELD_SPECS: readonly FieldSpec[] = [
     placeholder: 'grpcs://bes.example.com',
   },
 ];
-
-export function newNonce(): string {
-  return randomBytes(18)
-    .toString('base64')
-    .replace(/[^A-Za-z0-9]/g, '');
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 /**
  * The Content-Security-Policy of the form: nothing by default; styles and fonts only from the

@@ -2,7 +2,7 @@
 export { RemoteFormController, type FormHost } from './controller';
 export { emptyValues, fieldsFor, forWebview, type FieldName, type FormValues } from './fields';
 export { settingsFromForm, valuesFromReport, parsePlatform } from './form-settings';
-export { formCsp, formHtml, newNonce } from './html';
+export { formCsp, formHtml } from './html';
 export { parseWebviewMessage, type HostMessage, type WebviewMessage } from './messages';
 export { applyPreset, PRESETS, type PresetId } from './presets';
 export { parseStoredHeaders, secretState, secretStorageKey, secretStateText } from './secret-state';

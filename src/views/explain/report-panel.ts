@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { newNonce, parseReportMessage } from '../../presentation/explain/messages';
+import { parseReportMessage } from '../../presentation/explain/messages';
+import { newNonce } from '../../presentation/webview-html';
 import { renderReportHtml } from '../../presentation/explain/report-html';
 import type { ReportView } from '../../presentation/explain/report-model';
 import { sourceFileOf } from '../../presentation/explain/source-file';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { BuildModelView } from '../../model/types';
 import { InsightsFeed } from '../../presentation/insights/feed';
-import { insightsHtml, newNonce } from '../../presentation/insights/html';
+import { insightsHtml } from '../../presentation/insights/html';
+import { newNonce } from '../../presentation/webview-html';
 
 export const INSIGHTS_VIEW_TYPE = 'remoteBuildLens.insights';
 export const INSIGHTS_COMMAND = 'remoteBuildLens.showInsights';

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { Tool } from '../../config';
 import {
   formHtml,
-  newNonce,
   parseStoredHeaders,
   RemoteFormController,
   secretStorageKey,
   type HostMessage,
 } from '../../presentation/remote-form';
+import { newNonce } from '../../presentation/webview-html';
 
 export const FORM_VIEW_TYPE = 'remoteBuildLens.remoteForm';
 

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { explainSpawns } from '../../../../src/explain';
 import { parseReportMessage } from '../../../../src/presentation/explain/messages';
-import { escapeHtml, renderReportHtml } from '../../../../src/presentation/explain/report-html';
+import { renderReportHtml } from '../../../../src/presentation/explain/report-html';
+import { escapeHtml } from '../../../../src/presentation/webview-html';
 import {
   buildReport,
   SHOWN_CAUSES,

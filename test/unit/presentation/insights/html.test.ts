@@ -3,12 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../../helpers/paths';
-import {
-  escapeHtml,
-  insightsCsp,
-  insightsHtml,
-  newNonce,
-} from '../../../../src/presentation/insights/html';
+import { insightsCsp, insightsHtml } from '../../../../src/presentation/insights/html';
+import { escapeHtml, newNonce } from '../../../../src/presentation/webview-html';
 
 describe('insights: page shell and escaping', () => {
   it('escapes every character that could open a tag, an attribute or a template', () => {
@@ -17,7 +13,7 @@ describe('insights: page shell and escaping', () => {
     assert.doesNotMatch(escaped, /[<>"'`]/);
     assert.equal(
       escaped,
-      '&#60;img src=x onerror=&#34;alert(1)&#34;&#62; &#39;q&#39; &#96;bt&#96; &#38;amp;',
+      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &#39;q&#39; &#96;bt&#96; &amp;amp;',
     );
     assert.equal(escapeHtml('plain //pkg:target'), 'plain //pkg:target');
   });
@@ -46,7 +42,7 @@ describe('insights: page shell and escaping', () => {
     );
     assert.match(
       html,
-      /<script nonce="abc123==" src="https:\/\/x\.vscode-cdn\.net\/ext\/media\/insights\.js\?&#34;&#62;&#60;script&#62;"><\/script>/,
+      /<script nonce="abc123==" src="https:\/\/x\.vscode-cdn\.net\/ext\/media\/insights\.js\?&quot;&gt;&lt;script&gt;"><\/script>/,
     );
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.doesNotMatch(html, /\son[a-z]+=/i);
