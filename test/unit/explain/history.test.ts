@@ -5,33 +5,11 @@ import * as path from 'node:path';
 import { runRbl } from '../../helpers/cli';
 import type { InvocationSummary } from '../../../src/model/types';
 import { HistoryStore } from '../../../src/store';
-import { simulateBuild, type ActionSpec } from './simulated-build';
-
-const chain = (withConstant: boolean): ActionSpec[] => [
-  { outputs: ['bazel-out/k8/bin/s1'], inputs: ['in.txt'], label: '//p:s1' },
-  { outputs: ['bazel-out/k8/bin/s2'], inputs: ['bazel-out/k8/bin/s1'], label: '//p:s2' },
-  ...(withConstant ? [{ outputs: ['bazel-out/k8/bin/c'], label: '//p:c' }] : []),
-];
+import { chain, simulateBuild } from './simulated-build';
+import { emptySummary } from '../../helpers/summaries';
 
 function summary(id: string, finishedAt: number): InvocationSummary {
-  return {
-    invocationId: id,
-    buildRequestId: null,
-    command: 'build',
-    patterns: ['//...'],
-    state: 'finished',
-    exitCode: 0,
-    besError: null,
-    bazelVersion: null,
-    startedAt: finishedAt - 1000,
-    finishedAt,
-    processes: { byRunner: {}, bazel: null, mismatch: null },
-    cacheHitRate: null,
-    remoteRate: null,
-    actions: [],
-    targets: [],
-    tests: [],
-  };
+  return emptySummary(id, finishedAt, 1000);
 }
 
 const rbl = (cwd: string, ...args: string[]) => runRbl(args, { cwd });

@@ -83,3 +83,12 @@ export function simulateBuild(sources: Record<string, string>, actions: ActionSp
     } satisfies Spawn;
   });
 }
+
+/** A two-step chain from in.txt (s1 → s2), with an independent constant action or without. */
+export function chain(withConstant: boolean): ActionSpec[] {
+  return [
+    { outputs: ['bazel-out/k8/bin/s1'], inputs: ['in.txt'], label: '//p:s1' },
+    { outputs: ['bazel-out/k8/bin/s2'], inputs: ['bazel-out/k8/bin/s1'], label: '//p:s2' },
+    ...(withConstant ? [{ outputs: ['bazel-out/k8/bin/c'], label: '//p:c' }] : []),
+  ];
+}

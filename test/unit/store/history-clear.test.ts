@@ -7,26 +7,10 @@ import * as path from 'node:path';
 import type { Spawn } from '../../../src/execlog/types';
 import type { InvocationSummary } from '../../../src/model/types';
 import { HistoryStore } from '../../../src/store';
+import { emptySummary } from '../../helpers/summaries';
 
 function summary(id: string, finishedAt: number): InvocationSummary {
-  return {
-    invocationId: id,
-    buildRequestId: null,
-    command: 'build',
-    patterns: ['//...'],
-    state: 'finished',
-    exitCode: 0,
-    besError: null,
-    bazelVersion: null,
-    startedAt: finishedAt - 10,
-    finishedAt,
-    processes: { byRunner: {}, bazel: null, mismatch: null },
-    cacheHitRate: null,
-    remoteRate: null,
-    actions: [],
-    targets: [],
-    tests: [],
-  };
+  return emptySummary(id, finishedAt);
 }
 
 function spawn(output: string): Spawn {

@@ -8,6 +8,7 @@ import type { Spawn } from '../../../src/execlog/types';
 import type { InvocationSummary } from '../../../src/model/types';
 import { HistoryStore } from '../../../src/store';
 import { Redactor } from '../../../src/bes/redact';
+import { emptySummary } from '../../helpers/summaries';
 
 function spawn(index: number, output: string, env: { name: string; value: string }[] = []): Spawn {
   return {
@@ -42,24 +43,7 @@ function spawn(index: number, output: string, env: { name: string; value: string
 }
 
 function summary(id: string, finishedAt: number): InvocationSummary {
-  return {
-    invocationId: id,
-    buildRequestId: null,
-    command: 'build',
-    patterns: ['//...'],
-    state: 'finished',
-    exitCode: 0,
-    besError: null,
-    bazelVersion: null,
-    startedAt: finishedAt - 10,
-    finishedAt,
-    processes: { byRunner: {}, bazel: null, mismatch: null },
-    cacheHitRate: null,
-    remoteRate: null,
-    actions: [],
-    targets: [],
-    tests: [],
-  };
+  return emptySummary(id, finishedAt);
 }
 
 describe('history store', () => {

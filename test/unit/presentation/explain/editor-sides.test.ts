@@ -9,33 +9,11 @@ import { MissHints } from '../../../../src/presentation/explain/miss-hints';
 import { mdText } from '../../../../src/presentation/markdown';
 import { HistoryStore } from '../../../../src/store';
 import { InputError } from '../../../../src/util/errors';
-import { simulateBuild, type ActionSpec } from '../../explain/simulated-build';
-
-const chain = (withConstant: boolean): ActionSpec[] => [
-  { outputs: ['bazel-out/k8/bin/s1'], inputs: ['in.txt'], label: '//p:s1' },
-  { outputs: ['bazel-out/k8/bin/s2'], inputs: ['bazel-out/k8/bin/s1'], label: '//p:s2' },
-  ...(withConstant ? [{ outputs: ['bazel-out/k8/bin/c'], label: '//p:c' }] : []),
-];
+import { chain, simulateBuild } from '../../explain/simulated-build';
+import { emptySummary } from '../../../helpers/summaries';
 
 function summary(id: string, finishedAt: number): InvocationSummary {
-  return {
-    invocationId: id,
-    buildRequestId: null,
-    command: 'build',
-    patterns: ['//...'],
-    state: 'finished',
-    exitCode: 0,
-    besError: null,
-    bazelVersion: null,
-    startedAt: finishedAt - 1000,
-    finishedAt,
-    processes: { byRunner: {}, bazel: null, mismatch: null },
-    cacheHitRate: null,
-    remoteRate: null,
-    actions: [],
-    targets: [],
-    tests: [],
-  } as InvocationSummary;
+  return emptySummary(id, finishedAt, 1000);
 }
 
 describe('explaining stored builds for the editor', () => {
