@@ -12,22 +12,18 @@ import {
   runBazel,
   runRoot,
   scrubbedEnv,
-  shutdownWorkspace,
   type Workspace,
 } from '../helpers/bazel';
 import { pollUntil } from '../helpers/poll-until';
 import { launchBrowser } from './harness/browser';
 import { startCodeServer, type CodeServer } from './harness/code-server';
-import { repoRoot, requireRig } from './harness/rig';
+import { requireRig } from './harness/rig';
 import { Workbench } from './harness/workbench';
+import { closeSession, extensionDir, screenshotOnFailure } from './harness/session';
 
 const CONTAINER = 'workbench.view.extension.remoteBuildLens';
 const STATUS_ITEM = 'remote-build-lens.remote-build-lens.remoteBuildLens.status';
 const BUILD_TIMEOUT_MS = 240_000;
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
-}
 
 describe('building examples/workspace from the editor (real Bazel)', function () {
   let workspace: Workspace;
@@ -54,19 +50,9 @@ describe('building examples/workspace from the editor (real Bazel)', function ()
     await workbench.openViewContainer('Remote Build Lens');
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
-      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await workbench.screenshot(`failure-${name}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => workbench));
 
-  after(async () => {
-    await workbench?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workspace) await shutdownWorkspace(workspace);
-  });
+  after(() => closeSession({ workbench, browser, server, workspace }));
 
   async function build(pattern: string): Promise<void> {
     if (workbench === undefined) throw new Error('no workbench');

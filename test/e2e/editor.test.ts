@@ -13,16 +13,13 @@ import { runHostTests } from './harness/host-tests';
 import { outputDir, repoRoot, requireRig, type Rig } from './harness/rig';
 import { installVsix } from './harness/vsix';
 import { Workbench } from './harness/workbench';
+import { extensionDir } from './harness/session';
 
 const CONTAINER = 'workbench.view.extension.remoteBuildLens';
 const STATUS_ITEM = 'remote-build-lens.remote-build-lens.remoteBuildLens.status';
 
 /** The compiled tree this file runs from: <out>/test/e2e/editor.test.js. */
 const OUT_ROOT = path.resolve(__dirname, '..', '..');
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
-}
 
 /** Packages the extension with the project's own script (`npm run package`, @vscode/vsce). */
 function packageVsix(): string {

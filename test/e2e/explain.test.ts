@@ -6,27 +6,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Frame, Locator } from 'playwright-core';
-import {
-  createWorkspace,
-  requireBazel,
-  scrubbedEnv,
-  shutdownWorkspace,
-  type Workspace,
-} from '../helpers/bazel';
+import { createWorkspace, requireBazel, scrubbedEnv, type Workspace } from '../helpers/bazel';
 import { pollUntil } from '../helpers/poll-until';
 import { HistoryStore } from '../../src/store/history-store';
 import { launchBrowser } from './harness/browser';
 import { startCodeServer, type CodeServer } from './harness/code-server';
-import { repoRoot, requireRig } from './harness/rig';
+import { requireRig } from './harness/rig';
 import { Workbench } from './harness/workbench';
+import { closeSession, extensionDir, screenshotOnFailure } from './harness/session';
 
 const CONTAINER = 'workbench.view.extension.remoteBuildLens';
 const BUILD_TIMEOUT_MS = 240_000;
 const MENU_ITEM = 'Why Did This Miss?';
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
-}
 
 describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', function () {
   let workspace: Workspace;
@@ -44,19 +35,9 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
     await workbench.openViewContainer('Remote Build Lens');
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
-      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await workbench.screenshot(`failure-${name}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => workbench));
 
-  after(async () => {
-    await workbench?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workspace) await shutdownWorkspace(workspace);
-  });
+  after(() => closeSession({ workbench, browser, server, workspace }));
 
   /** Builds `pattern` from the editor and waits until the store recorded build number `n`. */
   async function buildAndRecord(pattern: string, n: number): Promise<void> {

@@ -14,14 +14,14 @@ import {
   runBazel,
   runRoot,
   scrubbedEnv,
-  shutdownWorkspace,
   type Workspace,
 } from '../helpers/bazel';
 import { pollUntil } from '../helpers/poll-until';
 import { launchBrowser } from './harness/browser';
 import { startCodeServer, type CodeServer } from './harness/code-server';
-import { repoRoot, requireRig } from './harness/rig';
+import { requireRig } from './harness/rig';
 import { Workbench } from './harness/workbench';
+import { closeSession, extensionDir, screenshotOnFailure } from './harness/session';
 
 const CONTAINER = 'workbench.view.extension.remoteBuildLens';
 const STATUS_ITEM = 'remote-build-lens.remote-build-lens.remoteBuildLens.status';
@@ -63,10 +63,6 @@ function writeHostilePackage(workspace: Workspace): void {
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
 }
 
 /** The insights page's frame: the inner `active-frame` of a webview whose document is ours. */
@@ -165,19 +161,9 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
     await workbench.openViewContainer('Remote Build Lens');
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
-      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await workbench.screenshot(`failure-insights-${name}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => workbench, 'insights-'));
 
-  after(async () => {
-    await workbench?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workspace) await shutdownWorkspace(workspace);
-  });
+  after(() => closeSession({ workbench, browser, server, workspace }));
 
   async function build(pattern: string): Promise<string> {
     if (workbench === undefined) throw new Error('no workbench');

@@ -12,15 +12,12 @@ import { startBazelRemote, type RunningBazelRemote } from '../helpers/remote-ser
 import { makeTestPki, type TestPki } from '../helpers/tls';
 import { launchBrowser } from './harness/browser';
 import { startCodeServer, type CodeServer } from './harness/code-server';
-import { repoRoot, requireRig } from './harness/rig';
+import { requireRig } from './harness/rig';
 import { Workbench } from './harness/workbench';
+import { extensionDir, screenshotOnFailure } from './harness/session';
 
 const SECRET = 'rbl-e2e-form-secret-4b1d';
 const TEAM_RC = '# team settings\nbuild --jobs=4\n';
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
-}
 
 /** A Bazel workspace in its own git repository (the secrets file must be git-ignored). */
 function bazelWorkspace(): string {
@@ -68,12 +65,7 @@ describe('the remote execution form in a real VS Code, against bazel-remote', fu
     await workbench.openViewContainer('Remote Build Lens');
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
-      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await workbench.screenshot(`failure-remote-form-${name}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => workbench, 'remote-form-'));
 
   after(async () => {
     await workbench?.close();

@@ -12,21 +12,17 @@ import {
   requireBazel,
   runRoot,
   scrubbedEnv,
-  shutdownWorkspace,
   type Workspace,
 } from '../helpers/bazel';
 import { pollUntil } from '../helpers/poll-until';
 import { launchBrowser } from './harness/browser';
 import { sleep, startCodeServer, type CodeServer } from './harness/code-server';
-import { repoRoot, requireRig } from './harness/rig';
+import { requireRig } from './harness/rig';
 import { Workbench } from './harness/workbench';
+import { closeSession, extensionDir, screenshotOnFailure } from './harness/session';
 
 const CONTAINER = 'workbench.view.extension.remoteBuildLens';
 const STATUS_ITEM = 'remote-build-lens.remote-build-lens.remoteBuildLens.status';
-
-function extensionDir(): string {
-  return path.resolve(process.env.RBL_E2E_EXTENSION_DIR ?? repoRoot());
-}
 
 /** A directory with a `bazel` that appends its arguments to `calls` and runs the real one. */
 function bazelShim(realBazel: string): { script: string; calls: string } {
@@ -141,18 +137,9 @@ describe('Workspace Trust: nothing runs in Restricted Mode (real VS Code, real B
     workbench = await Workbench.open(browser, server, workspace.dir, extensionDir());
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench !== undefined) {
-      await workbench.screenshot('failure-trust').catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => workbench, 'trust-'));
 
-  after(async () => {
-    await workbench?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workspace) await shutdownWorkspace(workspace);
-  });
+  after(() => closeSession({ workbench, browser, server, workspace }));
 
   it('starts no Bazel, query or sink until the folder is trusted, then builds', async function () {
     if (workbench === undefined || server === undefined) this.skip();
