@@ -8,34 +8,14 @@ import type { Spawn } from '../../../src/execlog/types';
 import type { InvocationSummary } from '../../../src/model/types';
 import { HistoryStore } from '../../../src/store';
 import { emptySummary } from '../../helpers/summaries';
+import { simulateBuild } from '../explain/simulated-build';
 
 function summary(id: string, finishedAt: number): InvocationSummary {
   return emptySummary(id, finishedAt);
 }
 
 function spawn(output: string): Spawn {
-  return {
-    index: 0,
-    mnemonic: 'Genrule',
-    label: '//p:x',
-    progressMessage: null,
-    args: ['/bin/true'],
-    env: [],
-    platform: [],
-    inputs: [],
-    listedOutputs: [output],
-    actualOutputs: [],
-    runner: 'linux-sandbox',
-    cacheHit: false,
-    status: '',
-    exitCode: 0,
-    remotable: true,
-    cacheable: true,
-    remoteCacheable: true,
-    timeoutMillis: 0,
-    digest: null,
-    wallTimeMs: null,
-  } as Spawn;
+  return simulateBuild({}, [{ outputs: [output], label: '//p:x', args: ['/bin/true'] }])[0];
 }
 
 describe('history store: clear()', () => {
