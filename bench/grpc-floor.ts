@@ -36,7 +36,6 @@ export class GrpcFloorServer {
   /** The sink's server options that matter per message (see BesSink). */
   private readonly server = new grpc.Server({
     'grpc.max_receive_message_length': 256 << 20,
-    'grpc.enable_channelz': 0,
   });
   /** Called with the number of requests the current calls have received so far. */
   onRequest: (received: number) => void = () => undefined;

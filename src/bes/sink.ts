@@ -81,9 +81,9 @@ export class BesSink {
   private readonly server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    // Nothing here reads channelz; with it on, grpc-js stamps Date.now() on every message sent
-    // and received (two per event) for its statistics.
-    'grpc.enable_channelz': 0,
+    // Channelz stays on (the default), although it stamps Date.now() on every message: with it
+    // off, grpc-js 1.x does not track sessions, so forceShutdown() (kill) leaves the clients'
+    // connections open and Bazel never learns that the sink went away.
   });
   private readonly invocations = new Map<string, InvocationState>();
   readonly forwarders: BesForwarder[];
