@@ -73,26 +73,10 @@ describe('"Why did this miss?" on real builds (real Bazel, real VS Code)', funct
     );
   }
 
-  /**
-   * Right-click on a tree row, then "Why Did This Miss?" in its context menu. The menu ignores
-   * a click that comes right after it opened (it guards against the right-click's own mouse-up),
-   * so the click is repeated until the menu has closed.
-   */
+  /** Right-click on a tree row, then "Why Did This Miss?" in its context menu. */
   async function whyOn(row: Locator): Promise<void> {
     if (workbench === undefined) throw new Error('no workbench');
-    const page = workbench.page;
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-label', { hasText: MENU_ITEM }).first();
-    await item.waitFor({ state: 'visible', timeout: 30_000 });
-    await pollUntil(
-      async () => {
-        if (!(await item.isVisible())) return true;
-        await page.waitForTimeout(200);
-        await item.click({ timeout: 5_000 }).catch(() => undefined);
-        return false;
-      },
-      { timeoutMs: 30_000, intervalMs: 300, what: `the "${MENU_ITEM}" menu item to be taken` },
-    );
+    await workbench.chooseFromContextMenu(row, MENU_ITEM);
   }
 
   /**

@@ -318,15 +318,13 @@ describe('Build Insights panel (real Bazel, real VS Code)', function () {
   it('opens on an older build from its row, and follows the newest again from the page', async function () {
     if (workbench === undefined) this.skip();
     const wb = workbench;
-    await wb
-      .container(CONTAINER)
-      .locator('.monaco-list-row[aria-label^="build //gen:all //cc:all"]')
-      .first()
-      .click({ button: 'right' });
-    await wb.page
-      .locator('.context-view .action-item', { hasText: 'Show Build Insights' })
-      .first()
-      .click();
+    await wb.chooseFromContextMenu(
+      wb
+        .container(CONTAINER)
+        .locator('.monaco-list-row[aria-label^="build //gen:all //cc:all"]')
+        .first(),
+      'Show Build Insights',
+    );
     const frame = await insightsFrame(wb);
     const title = async (): Promise<string> => (await pageState(frame)).title;
     await pollUntil(async () => (await title()) === 'build //gen:all //cc:all', {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { newPage } from './browser';
 import type { CodeServer } from './code-server';
+import { pollUntil } from '../../helpers/poll-until';
 import { outputDir } from './rig';
 
 export class Workbench {
@@ -133,6 +134,26 @@ export class Workbench {
       .locator(`.monaco-list-row[aria-label^="${label}"]`)
       .first()
       .click();
+  }
+
+  /**
+   * Right-clicks `row` and takes `item` from its context menu. The menu ignores a click that
+   * comes right after it opened (it guards against the right-click's own mouse-up), so the
+   * click is repeated until the menu has closed.
+   */
+  async chooseFromContextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-label', { hasText: item }).first();
+    await entry.waitFor({ state: 'visible', timeout: 30_000 });
+    await pollUntil(
+      async () => {
+        if (!(await entry.isVisible())) return true;
+        await this.page.waitForTimeout(200);
+        await entry.click({ timeout: 5_000 }).catch(() => undefined);
+        return false;
+      },
+      { timeoutMs: 30_000, intervalMs: 300, what: `the "${item}" menu item to be taken` },
+    );
   }
 
   /**
