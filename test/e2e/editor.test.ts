@@ -104,9 +104,7 @@ describe('editor in a real VS Code (code-server + Chromium)', function () {
     const workbench = await Workbench.open(browser, server, workspace, extensionDir());
     try {
       await workbench.openViewContainer('Remote Build Lens');
-      const welcome = workbench.container(CONTAINER).locator('.welcome-view-content');
-      await welcome.waitFor({ state: 'visible' });
-      assert.match(await welcome.innerText(), /No builds yet/);
+      await workbench.welcomeText(CONTAINER, /No builds yet/);
       assert.equal(await workbench.statusItemText(STATUS_ITEM), null);
       await workbench.screenshot('builds-view-empty');
     } finally {
@@ -169,9 +167,7 @@ describe('editor in a real VS Code (code-server + Chromium)', function () {
       const workbench = await Workbench.open(browser, vsixServer, workspace);
       try {
         await workbench.openViewContainer('Remote Build Lens');
-        const welcome = workbench.container(CONTAINER).locator('.welcome-view-content');
-        await welcome.waitFor({ state: 'visible' });
-        assert.match(await welcome.innerText(), /No builds yet/);
+        await workbench.welcomeText(CONTAINER, /No builds yet/);
         await workbench.screenshot('vsix-builds-view');
       } finally {
         await workbench.close();

@@ -146,9 +146,8 @@ describe('Workspace Trust: nothing runs in Restricted Mode (real VS Code, real B
     const wb = workbench;
     const srv = server;
     await wb.openViewContainer('Remote Build Lens');
+    await wb.welcomeText(CONTAINER, /Restricted Mode/);
     const welcome = wb.container(CONTAINER).locator('.welcome-view-content');
-    await welcome.waitFor({ state: 'visible' });
-    assert.match(await welcome.innerText(), /Restricted Mode/);
 
     // The build command refuses (before its pickers, whose query would run Bazel too).
     await wb.runCommand('Remote Build Lens: Build…');
@@ -175,10 +174,7 @@ describe('Workspace Trust: nothing runs in Restricted Mode (real VS Code, real B
       .first();
     await trustButton.waitFor({ state: 'visible' });
     await trustButton.click();
-    await pollUntil(async () => /No builds yet/.test(await welcome.innerText().catch(() => '')), {
-      timeoutMs: 30_000,
-      what: 'the Builds view to leave Restricted Mode',
-    });
+    await wb.welcomeText(CONTAINER, /No builds yet/);
 
     await wb.runCommand('Remote Build Lens: Build…');
     await wb.answerQuickPick('Build which targets?', '//gen:all');

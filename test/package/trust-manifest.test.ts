@@ -43,9 +43,12 @@ describe('Workspace Trust in package.json', () => {
     const welcome = manifest.contributes.viewsWelcome.filter(
       (w) => w.view === 'remoteBuildLens.builds',
     );
-    const restricted = welcome.find((w) => w.when === '!isWorkspaceTrusted');
-    assert.ok(restricted, 'no welcome content for !isWorkspaceTrusted');
-    assert.match(restricted.contents, /Restricted Mode/);
+    // The workbench leaves isWorkspaceTrusted unset until its views are restored: the
+    // Restricted Mode text also needs the key the extension sets only in an untrusted folder,
+    // or a restored view flashes it in a trusted one (issue 10's e2e caught that).
+    const restricted = welcome.find((w) => /Restricted Mode/.test(w.contents));
+    assert.ok(restricted, 'no Restricted Mode welcome content');
+    assert.equal(restricted.when, 'remoteBuildLens.restricted && !isWorkspaceTrusted');
     assert.match(restricted.contents, /\(command:workbench\.trust\.manage\)/);
     // The build links must not show where they would only be refused.
     for (const w of welcome.filter((w) => /command:remoteBuildLens\.build/.test(w.contents)))

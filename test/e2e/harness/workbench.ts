@@ -83,6 +83,30 @@ export class Workbench {
       );
   }
 
+  /**
+   * The welcome text of a container's view once it matches `expected`. The text is chosen by
+   * context keys that the workbench and the extension set after start-up, so it is polled; a
+   * timeout names every text seen meanwhile.
+   */
+  async welcomeText(containerId: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
+    const welcome = this.container(containerId).locator('.welcome-view-content');
+    const seen = new Set<string>();
+    try {
+      return await pollUntil(
+        async () => {
+          const text = await welcome.innerText({ timeout: 1_000 }).catch(() => '');
+          seen.add(text);
+          return expected.test(text) && text;
+        },
+        { timeoutMs, intervalMs: 100, what: `welcome text matching ${String(expected)}` },
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; seen: ${JSON.stringify([...seen])}`, {
+        cause: err,
+      });
+    }
+  }
+
   /** A status bar item by `publisher.name.itemId`, or null when it is not shown. */
   async statusItemText(fullId: string): Promise<string | null> {
     const item = this.page.locator(`[id="${fullId}"]`);
