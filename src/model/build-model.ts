@@ -67,6 +67,20 @@ export class BuildModel implements BuildModelView {
     record.touch();
   }
 
+  /**
+   * The event stream broke off and did not come back (its client vanished: Bazel's server
+   * killed, a dropped connection): the invocation is interrupted as far as the sink can tell,
+   * with the reason as its besError. Ending it (endInvocation) keeps that state; an invocation
+   * that already ended is left as it is.
+   */
+  streamLost(invocationId: string, reason: string): void {
+    const record = this.record(invocationId);
+    if (record.invocation.state !== 'running') return;
+    record.invocation.besError = { message: reason, bazelExitCode: null };
+    record.invocation.state = 'interrupted';
+    record.touch();
+  }
+
   /** Bazel's processes line from the console, where BEP did not deliver it (sink died). */
   setBazelProcessesFromConsole(invocationId: string, consoleText: string): void {
     const record = this.record(invocationId);

@@ -134,7 +134,10 @@ export type InvocationState =
   | 'running'
   /** BuildFinished arrived and the stream ended (exit code may be non-zero). */
   | 'finished'
-  /** Cancelled (Bazel exit 8 / USER_INTERRUPTED). */
+  /**
+   * Cancelled (Bazel exit 8 / USER_INTERRUPTED), or its event stream broke off mid-build and
+   * did not resume (besError says so).
+   */
   | 'interrupted'
   /** The event stream ended without BuildFinished (sink or Bazel died). */
   | 'aborted';

@@ -115,7 +115,7 @@ function endUnlessResumed(
   const noted = Date.now();
   setTimeout(() => {
     if (model.invocation(id)?.state !== 'running' || (lastEventAt.get(id) ?? 0) > noted) return;
-    model.setBesError(id, { message: problem, bazelExitCode: null });
+    model.streamLost(id, problem);
     end(id, false);
   }, RESUME_GRACE_MS).unref();
 }

@@ -125,8 +125,8 @@ describe('BES sink: hostile streams', () => {
   });
 
   // Issue 10: a client that vanishes mid-stream leaves its invocation "interrupted" within 5 s.
-  // The sink has no signal for it yet (a cancelled call fires neither onStreamFinished nor
-  // onProblem), so nothing downstream can mark the invocation; this asserts the note.
+  // The sink's part is the note for that invocation; rbl serve marks the invocation from it
+  // (serve-vanished.test.ts).
   it('a client that vanishes mid-stream is noted for its invocation within 5 s', async () => {
     const good = records();
     const started = Date.now();

@@ -76,3 +76,49 @@ describe('model: change events', () => {
     model.dispose();
   });
 });
+
+describe('model: how an invocation ends', () => {
+  const started = (model: BuildModel, id: string): void => {
+    model.applyEvent(id, { id: { started: {} }, started: { command: 'build', uuid: id } });
+    model.applyEvent(id, {
+      id: { targetConfigured: { label: '//p:t' } },
+      configured: { targetKind: 'genrule rule' },
+    });
+  };
+
+  it('a stream lost mid-build is interrupted with the reason, its open targets aborted', () => {
+    const model = new BuildModel();
+    started(model, 'lost');
+    model.streamLost('lost', 'the client went away mid-stream');
+    model.endInvocation('lost', null);
+    const inv = model.invocation('lost');
+    assert.equal(inv?.state, 'interrupted');
+    assert.equal(inv?.besError?.message, 'the client went away mid-stream');
+    assert.equal(inv?.exitCode, null);
+    assert.equal(model.summary('lost')?.targets[0]?.success ?? null, null);
+    model.dispose();
+  });
+
+  it('a build that ends without BuildFinished and without a lost stream is aborted', () => {
+    const model = new BuildModel();
+    started(model, 'died');
+    model.endInvocation('died', 37);
+    assert.equal(model.invocation('died')?.state, 'aborted');
+    assert.equal(model.invocation('died')?.exitCode, 37);
+    model.dispose();
+  });
+
+  it('a stream lost after the build finished does not rewrite its state', () => {
+    const model = new BuildModel();
+    started(model, 'done');
+    model.applyEvent('done', {
+      id: { buildFinished: {} },
+      finished: { exitCode: { name: 'SUCCESS', code: 0 }, finishTimeMillis: 1 },
+    });
+    model.endInvocation('done', 0);
+    model.streamLost('done', 'late');
+    assert.equal(model.invocation('done')?.state, 'finished');
+    assert.equal(model.invocation('done')?.besError, null);
+    model.dispose();
+  });
+});
