@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../util/errors';
+import type { CallMetadata } from './grpc/server';
 import { clientCodec, LIFECYCLE_PATH, STREAM_PATH, toNumber, type StreamResponse } from './service';
 
 /** Metadata keys that belong to the transport, not to Bazel's request. */
@@ -32,11 +33,18 @@ function maskUserInfo(url: string): string {
   return url.replace(/(:\/\/)[^/@]*@/, '$1***@');
 }
 
-function copyMetadata(from: grpc.Metadata | undefined): grpc.Metadata {
+/** The metadata Bazel sent with a call (as request headers), for the call to the backend. */
+function copyMetadata(from: CallMetadata | undefined): grpc.Metadata {
   const md = new grpc.Metadata();
   if (!from) return md;
-  for (const [key, value] of Object.entries(from.getMap())) {
-    if (!RESERVED.test(key)) md.set(key, value);
+  for (const [key, value] of Object.entries(from)) {
+    if (RESERVED.test(key)) continue;
+    for (const one of typeof value === 'string' ? [value] : value) {
+      // Binary values travel base64-encoded, several in one header separated by commas.
+      if (key.endsWith('-bin')) {
+        for (const part of one.split(',')) md.add(key, Buffer.from(part.trim(), 'base64'));
+      } else md.add(key, one);
+    }
   }
   return md;
 }
@@ -62,7 +70,7 @@ export class BesForwarder {
   }
 
   /** Forwards one raw lifecycle request. */
-  lifecycle(raw: Buffer, metadata: grpc.Metadata | undefined): void {
+  lifecycle(raw: Buffer, metadata: CallMetadata | undefined): void {
     const done = new Promise<void>((resolve) => {
       this.client.makeUnaryRequest(
         LIFECYCLE_PATH,
@@ -85,7 +93,7 @@ export class BesForwarder {
     invocationId: string,
     seq: number,
     raw: Buffer,
-    metadata: grpc.Metadata | undefined,
+    metadata: CallMetadata | undefined,
     last: boolean,
   ): void {
     let stream = this.streams.get(invocationId);
@@ -118,7 +126,7 @@ export class BesForwarder {
     this.client.close();
   }
 
-  private open(metadata: grpc.Metadata | undefined): ForwardStream {
+  private open(metadata: CallMetadata | undefined): ForwardStream {
     const call = this.client.makeBidiStreamRequest(
       STREAM_PATH,
       clientCodec.serializeRaw,

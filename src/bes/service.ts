@@ -1,17 +1,15 @@
 /**
- * The `google.devtools.build.v1.PublishBuildEvent` gRPC service, defined by hand over the static
+ * The `google.devtools.build.v1.PublishBuildEvent` gRPC service's messages, over the static
  * protobufjs types (no proto-loader at run time). The server side keeps the raw request bytes
  * beside the decoded message, so a malformed request becomes a clear status on its own call (not
- * grpc-js's generic INTERNAL, which Bazel would retry) and forwarding can re-send the exact bytes.
+ * a generic INTERNAL, which Bazel would retry) and forwarding can re-send the exact bytes.
  */
-import type { ServiceDefinition } from '@grpc/grpc-js';
 import { google } from '../gen/protos';
 
 const v1 = google.devtools.build.v1;
 export type LifecycleRequest = google.devtools.build.v1.PublishLifecycleEventRequest;
 export type StreamRequest = google.devtools.build.v1.PublishBuildToolEventStreamRequest;
 export type StreamResponse = google.devtools.build.v1.PublishBuildToolEventStreamResponse;
-export type IStreamResponse = google.devtools.build.v1.IPublishBuildToolEventStreamResponse;
 
 export const SERVICE_NAME = 'google.devtools.build.v1.PublishBuildEvent';
 export const LIFECYCLE_PATH = `/${SERVICE_NAME}/PublishLifecycleEvent`;
@@ -30,11 +28,6 @@ function decoder<T>(decode: (bytes: Uint8Array) => T): (raw: Buffer) => Decoded<
     }
   };
 }
-
-const encodeEmpty = (): Buffer => Buffer.alloc(0);
-/** An ack built by AckEncoder goes out as it is; a message object is encoded. */
-const encodeResponse = (r: IStreamResponse | Buffer): Buffer =>
-  Buffer.isBuffer(r) ? r : Buffer.from(v1.PublishBuildToolEventStreamResponse.encode(r).finish());
 
 /**
  * Builds the stream's acks (PublishBuildToolEventStreamResponse: the request's stream id, field
@@ -97,27 +90,9 @@ function writeVarint(out: Buffer, at: number, value: number): void {
 }
 const rawBytes = (b: Buffer): Buffer => b;
 
-/** Server-side definition: requests decode to `Decoded<...>`, responses encode from messages. */
-export const publishBuildEventServer: ServiceDefinition = {
-  PublishLifecycleEvent: {
-    path: LIFECYCLE_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: rawBytes,
-    requestDeserialize: decoder((b) => v1.PublishLifecycleEventRequest.decode(b)),
-    responseSerialize: encodeEmpty,
-    responseDeserialize: () => ({}),
-  },
-  PublishBuildToolEventStream: {
-    path: STREAM_PATH,
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: rawBytes,
-    requestDeserialize: decoder((b) => v1.PublishBuildToolEventStreamRequest.decode(b)),
-    responseSerialize: encodeResponse,
-    responseDeserialize: (b: Buffer) => v1.PublishBuildToolEventStreamResponse.decode(b),
-  },
-};
+/** The server's request decoders: a decoded message, or why the bytes are not one. */
+export const decodeLifecycleRequest = decoder((b) => v1.PublishLifecycleEventRequest.decode(b));
+export const decodeStreamRequest = decoder((b) => v1.PublishBuildToolEventStreamRequest.decode(b));
 
 /** Client-side codecs (forwarding and tests): requests are raw bytes, responses decoded. */
 export const clientCodec = {

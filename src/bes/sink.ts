@@ -1,25 +1,35 @@
 /**
- * The Build Event Service sink: a grpc-js server for `PublishBuildEvent` that Bazel uploads its
- * events to. It acks every request in order as it arrives (Bazel sends ahead and only needs the
- * acks before the call ends), ends the call only after the client half-closes, answers lifecycle
- * calls at once, de-duplicates retried events by (invocation, sequence number), keeps concurrent
- * invocations apart, and redacts secrets before anything else sees an event.
+ * The Build Event Service sink: a gRPC server for `PublishBuildEvent` (on our own node:http2
+ * transport, ./grpc/) that Bazel uploads its events to. It acks every request in order as it
+ * arrives (Bazel sends ahead and only needs the acks before the call ends), ends the call only
+ * after the client half-closes, answers lifecycle calls at once, de-duplicates retried events by
+ * (invocation, sequence number), keeps concurrent invocations apart, and redacts secrets before
+ * anything else sees an event.
  */
-import * as grpc from '@grpc/grpc-js';
 import { decodeBepEvent } from '../bep/decode';
 import type { BepEvent } from '../bep/types';
 import type { google } from '../gen/protos';
 import { Emitter } from '../util/emitter';
 import { BesForwarder, parseForwardUrl } from './forward';
+import {
+  GrpcServer,
+  type BidiCall,
+  type BidiListener,
+  type CallMetadata,
+  type UnaryReply,
+} from './grpc/server';
+import { CallFailure, Status } from './grpc/status';
 import { describeLifecycle, type LifecycleEvent } from './lifecycle';
 export type { LifecycleEvent } from './lifecycle';
 import { Redactor } from './redact';
 import {
   AckEncoder,
-  publishBuildEventServer,
+  decodeLifecycleRequest,
+  decodeStreamRequest,
+  LIFECYCLE_PATH,
+  STREAM_PATH,
   toNumber,
   type Decoded,
-  type IStreamResponse,
   type LifecycleRequest,
   type StreamRequest,
 } from './service';
@@ -63,28 +73,13 @@ interface InvocationState {
   redactor: Redactor;
 }
 
-class CallFailure extends Error {
-  constructor(
-    readonly code: grpc.status,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class BesSink {
   readonly onEvent = new Emitter<SinkEvent>();
   /** The invocation's tool stream delivered `component_stream_finished` and half-closed. */
   readonly onStreamFinished = new Emitter<string>();
   readonly onLifecycle = new Emitter<LifecycleEvent>();
   readonly onProblem = new Emitter<SinkProblem>();
-  private readonly server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    // Channelz stays on (the default), although it stamps Date.now() on every message: with it
-    // off, grpc-js 1.x does not track sessions, so forceShutdown() (kill) leaves the clients'
-    // connections open and Bazel never learns that the sink went away.
-  });
+  private readonly server = new GrpcServer({ maxMessageBytes: MAX_MESSAGE_BYTES });
   private readonly invocations = new Map<string, InvocationState>();
   readonly forwarders: BesForwarder[];
   private readonly now: () => number;
@@ -92,30 +87,21 @@ export class BesSink {
   constructor(private readonly options: SinkOptions = {}) {
     this.now = options.now ?? Date.now;
     this.forwarders = (options.forward ?? []).map((url) => new BesForwarder(parseForwardUrl(url)));
-    this.server.addService(publishBuildEventServer, {
-      PublishLifecycleEvent: (
-        call: grpc.ServerUnaryCall<Decoded<LifecycleRequest>, Record<string, never>>,
-        callback: grpc.sendUnaryData<Record<string, never>>,
-      ) => this.lifecycle(call, callback),
-      PublishBuildToolEventStream: (
-        call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
-      ) => this.stream(call),
-    });
+    this.server.unary(LIFECYCLE_PATH, (raw, metadata) =>
+      this.lifecycle(decodeLifecycleRequest(raw), metadata),
+    );
+    this.server.bidi(STREAM_PATH, (call) => this.stream(call));
   }
 
   /**
    * Listens on `host:port` (port 0 picks a free one) or `unix:PATH`; resolves with the URL to give
    * Bazel (`grpc://127.0.0.1:PORT` or `unix:PATH`).
    */
-  listen(address = '127.0.0.1:0'): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
-        if (err) return reject(err);
-        if (address.startsWith('unix:')) return resolve(address);
-        const host = address.slice(0, address.lastIndexOf(':'));
-        resolve(`grpc://${host}:${port}`);
-      });
-    });
+  async listen(address = '127.0.0.1:0'): Promise<string> {
+    const port = await this.server.listen(address);
+    if (address.startsWith('unix:')) return address;
+    const host = address.slice(0, address.lastIndexOf(':'));
+    return `grpc://${host}:${port ?? ''}`;
   }
 
   /** Re-sends every later event to another BES backend too (the user's own `--bes_backend`). */
@@ -133,22 +119,13 @@ export class BesSink {
   /** Waits for forwarders, then stops; open calls are cut after `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
     await Promise.all(this.forwarders.map((f) => f.drain(graceMs * 5)));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, graceMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.server.close(graceMs);
     for (const f of this.forwarders) f.close();
   }
 
-  /** Cuts every connection at once (used to simulate a dying sink). */
+  /** Cuts every connection at once and stops listening (used to simulate a dying sink). */
   kill(): void {
-    this.server.forceShutdown();
+    this.server.kill();
   }
 
   private state(invocationId: string): InvocationState {
@@ -160,86 +137,84 @@ export class BesSink {
     return s;
   }
 
-  private lifecycle(
-    call: grpc.ServerUnaryCall<Decoded<LifecycleRequest>, Record<string, never>>,
-    callback: grpc.sendUnaryData<Record<string, never>>,
-  ): void {
-    const req = call.request;
+  private lifecycle(req: Decoded<LifecycleRequest>, metadata: CallMetadata): UnaryReply {
     if (!req.ok) {
       const message = `malformed PublishLifecycleEventRequest (${req.raw.length} bytes): ${req.error}`;
       this.onProblem.fire({ invocationId: null, message });
-      return callback({ code: grpc.status.INVALID_ARGUMENT, details: message });
+      return { code: Status.INVALID_ARGUMENT, details: message };
     }
     const ordered = req.message.buildEvent;
     const invocationId = ordered?.streamId?.invocationId || null;
     if (invocationId && !this.accepts(invocationId)) {
-      return callback({
-        code: grpc.status.PERMISSION_DENIED,
-        details: `unknown invocation ${invocationId}`,
-      });
+      return { code: Status.PERMISSION_DENIED, details: `unknown invocation ${invocationId}` };
     }
-    callback(null, {});
-    for (const f of this.forwarders) f.lifecycle(req.raw, call.metadata);
-    const ev = ordered?.event;
-    const { kind, result } = describeLifecycle(ev);
+    for (const f of this.forwarders) f.lifecycle(req.raw, metadata);
+    const { kind, result } = describeLifecycle(ordered?.event);
     this.onLifecycle.fire({
       invocationId,
       buildId: ordered?.streamId?.buildId ?? '',
       kind,
       result,
     });
+    return { code: Status.OK };
   }
 
-  private stream(
-    call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
-  ): void {
+  private stream(call: BidiCall): BidiListener {
     let invocationId: string | null = null;
     let failed = false;
     const acks = new AckEncoder();
-    call.on('data', (req: Decoded<StreamRequest>) => {
-      if (failed) return;
-      try {
-        invocationId = this.request(req, call, acks) ?? invocationId;
-      } catch (err) {
-        failed = true;
-        const failure =
-          err instanceof CallFailure ? err : new CallFailure(grpc.status.INTERNAL, String(err));
-        this.onProblem.fire({ invocationId, message: failure.message });
-        call.emit('error', { code: failure.code, details: failure.message });
-      }
-    });
-    call.on('end', () => {
-      if (failed) return;
-      call.end();
-      const s = invocationId ? this.invocations.get(invocationId) : undefined;
-      if (invocationId && s?.streamFinished && !s.announced) {
-        s.announced = true;
-        this.onStreamFinished.fire(invocationId);
-      }
-    });
-    call.on('error', () => undefined);
-    // A client that dies or cancels mid-stream ends the call with neither an end nor an error
-    // from us: say so, so the invocation can be marked instead of "running" forever.
-    call.on('cancelled', () => {
-      if (failed || !invocationId) return;
-      const s = this.invocations.get(invocationId);
-      if (s?.streamFinished) return;
-      this.onProblem.fire({
-        invocationId,
-        message: `invocation ${invocationId}: the client went away mid-stream after event ${s?.delivered ?? 0}`,
-      });
+    return {
+      message: (raw) => {
+        if (failed) return;
+        try {
+          invocationId = this.request(decodeStreamRequest(raw), call, acks) ?? invocationId;
+        } catch (err) {
+          failed = true;
+          const failure =
+            err instanceof CallFailure ? err : new CallFailure(Status.INTERNAL, String(err));
+          this.onProblem.fire({ invocationId, message: failure.message });
+          call.finish(failure.code, failure.message);
+        }
+      },
+      end: () => {
+        if (failed) return;
+        call.finish(Status.OK);
+        const s = invocationId ? this.invocations.get(invocationId) : undefined;
+        if (!invocationId || !s) return;
+        if (s.streamFinished) {
+          if (!s.announced) {
+            s.announced = true;
+            this.onStreamFinished.fire(invocationId);
+          }
+          return;
+        }
+        // Bazel half-closes only after component_stream_finished; a client that cancels sends
+        // its half-close just before the reset. Either way the stream stopped short.
+        this.wentAway(invocationId);
+      },
+      // A client that dies or cancels mid-stream ends the call with neither an end nor a
+      // status from us: say so, so the invocation can be marked instead of "running" forever.
+      cancelled: () => {
+        if (failed || !invocationId) return;
+        if (this.invocations.get(invocationId)?.streamFinished) return;
+        this.wentAway(invocationId);
+      },
+    };
+  }
+
+  private wentAway(invocationId: string): void {
+    const delivered = this.invocations.get(invocationId)?.delivered ?? 0;
+    this.onProblem.fire({
+      invocationId,
+      message: `invocation ${invocationId}: the client went away mid-stream after event ${delivered}`,
     });
   }
 
   /** Handles one stream request; returns its invocation id. Throws CallFailure to fail the call. */
-  private request(
-    req: Decoded<StreamRequest>,
-    call: grpc.ServerDuplexStream<Decoded<StreamRequest>, IStreamResponse | Buffer>,
-    acks: AckEncoder,
-  ): string {
+  private request(req: Decoded<StreamRequest>, call: BidiCall, acks: AckEncoder): string {
     if (!req.ok) {
       throw new CallFailure(
-        grpc.status.INVALID_ARGUMENT,
+        Status.INVALID_ARGUMENT,
         `malformed PublishBuildToolEventStreamRequest (${req.raw.length} bytes): ${req.error}`,
       );
     }
@@ -249,12 +224,12 @@ export class BesSink {
     const seq = toNumber(ordered?.sequenceNumber);
     if (!invocationId || seq <= 0) {
       throw new CallFailure(
-        grpc.status.INVALID_ARGUMENT,
+        Status.INVALID_ARGUMENT,
         'event without invocation id or sequence number',
       );
     }
     if (!this.accepts(invocationId)) {
-      throw new CallFailure(grpc.status.PERMISSION_DENIED, `unknown invocation ${invocationId}`);
+      throw new CallFailure(Status.PERMISSION_DENIED, `unknown invocation ${invocationId}`);
     }
     const s = this.state(invocationId);
     // Bazel numbers a stream's events 1, 2, 3...; a retry re-sends from the first unacked one
@@ -262,7 +237,7 @@ export class BesSink {
     // stream says so, where delivering on would leave a model with a silent hole.
     if (seq > s.delivered + 1) {
       throw new CallFailure(
-        grpc.status.FAILED_PRECONDITION,
+        Status.FAILED_PRECONDITION,
         `invocation ${invocationId}: event ${seq} arrived when event ${s.delivered + 1} was due (sequence numbers must follow each other)`,
       );
     }
@@ -290,7 +265,7 @@ export class BesSink {
     if (!any) return false;
     if (any.type_url !== BEP_TYPE_URL) {
       throw new CallFailure(
-        grpc.status.INVALID_ARGUMENT,
+        Status.INVALID_ARGUMENT,
         `invocation ${invocationId}, event ${seq}: unexpected type '${any.type_url}'`,
       );
     }
@@ -300,7 +275,7 @@ export class BesSink {
     } catch (err) {
       s.delivered = seq - 1;
       throw new CallFailure(
-        grpc.status.INVALID_ARGUMENT,
+        Status.INVALID_ARGUMENT,
         `invocation ${invocationId}, event ${seq}: malformed BEP event (${any.value?.length ?? 0} bytes): ${err instanceof Error ? err.message : String(err)}`,
       );
     }
