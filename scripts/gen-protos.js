@@ -68,4 +68,79 @@ execFileSync(process.execPath, [path.join(bin, 'pbts'), '-o', outDts, commented]
 });
 fs.rmSync(commented);
 pbjs(outJs, ['--no-comments']);
+fs.writeFileSync(
+  outJs,
+  withNativeVerifiedStrings(withOwnOneOfSetters(fs.readFileSync(outJs, 'utf8'))),
+);
 console.error(`gen-protos: wrote ${path.relative(root, outJs)} from ${protos.length} schemas`);
+
+/**
+ * The decoders set a oneof's virtual field after every member they decode, and protobufjs'
+ * setter then `delete`s every OTHER member by name (28 for a BEP event id, 10 for a BES event,
+ * several per File): deletes of properties the message never had, which cost more than the rest
+ * of decoding such a message. The replacement has the same meaning (deleting a property an
+ * object does not own does nothing) but only looks at the message's own keys, the few fields it
+ * decoded. Measured on the ingest path: about 10 % more events per second.
+ */
+function withOwnOneOfSetters(code) {
+  const anchor = 'var $root = ';
+  const calls = code.split('$util.oneOfSetter(').length - 1;
+  if (calls === 0 || !code.includes(anchor)) {
+    throw new Error('gen-protos: the generated module no longer has the expected oneof setters');
+  }
+  const helper = [
+    '// Added by scripts/gen-protos.js: see withOwnOneOfSetters there.',
+    'function ownOneOfSetter(fieldNames) {',
+    '    var members = new Set(fieldNames);',
+    '    return function(name) {',
+    '        var keys = Object.keys(this);',
+    '        for (var i = 0; i < keys.length; ++i)',
+    '            if (keys[i] !== name && members.has(keys[i]))',
+    '                delete this[keys[i]];',
+    '    };',
+    '}',
+    '',
+    '',
+  ].join('\n');
+  return code
+    .replace(anchor, helper + anchor)
+    .split('$util.oneOfSetter(')
+    .join('ownOneOfSetter(');
+}
+
+/**
+ * The decoders read proto3 strings with `reader.stringVerify()`, which protobufjs implements in
+ * JavaScript for every reader (a loop of String.fromCharCode, or a fatal TextDecoder over a new
+ * subarray): about 40 % of decoding BEP, whose events are mostly strings. Readers of Buffers
+ * (what the sink and the file readers decode) get Node's native UTF-8 slice instead, checked
+ * the same way: a string with U+FFFD in it is only accepted when its bytes are valid UTF-8, so
+ * invalid bytes still throw the TypeError the fatal decoder throws.
+ */
+function withNativeVerifiedStrings(code) {
+  const anchor = 'var $root = ';
+  if (!code.includes('.stringVerify()') || !code.includes(anchor)) {
+    throw new Error('gen-protos: the generated module no longer reads strings with stringVerify');
+  }
+  const helper = [
+    '// Added by scripts/gen-protos.js: see withNativeVerifiedStrings there.',
+    '(function() {',
+    '    var isUtf8 = require("buffer").isUtf8;',
+    '    var BufferReader = $protobuf.BufferReader;',
+    '    if (typeof isUtf8 !== "function" || !BufferReader) return;',
+    '    BufferReader.prototype.stringVerify = function read_string_verify_buffer() {',
+    '        var length = this.size(), start = this.pos, end = start + length;',
+    '        if (end > this.len)',
+    '            throw RangeError("index out of range: " + start + " + " + length + " > " + this.len);',
+    '        this.pos = end;',
+    '        if (length === 0) return "";',
+    '        var text = this.buf.utf8Slice(start, end);',
+    '        if (text.indexOf("\\ufffd") !== -1 && !isUtf8(this.buf.subarray(start, end)))',
+    '            throw new TypeError("The encoded data was not valid for encoding utf-8");',
+    '        return text;',
+    '    };',
+    '})();',
+    '',
+    '',
+  ].join('\n');
+  return code.replace(anchor, helper + anchor);
+}
