@@ -2,9 +2,10 @@
  * ingest: a generated BEP stream is streamed over real gRPC by a separate client process into the
  * BES sink, whose events feed the build model; the clock runs from the client's first write until
  * the model holds every event. Its peer, interleaved in the same run: decoding the same events
- * with the same schema in a tight loop (the physical limit of this process). And the floor: the
- * same client streaming the same requests into a bare grpc-js server that decodes nothing and
- * sends a pre-encoded ack (grpc-floor.ts): what gRPC framing alone allows on this machine.
+ * with the same schema in a tight loop (the physical limit of this process). And two floors: the
+ * same client streaming the same requests into servers that decode nothing and send a
+ * pre-encoded ack (grpc-floor.ts), on the sink's own transport and on grpc-js: what the
+ * transport alone allows on this machine.
  */
 import * as path from 'node:path';
 import { decodeBepEvent, decodeBepMessage } from '../src/bep/decode';
@@ -12,7 +13,7 @@ import { BesSink } from '../src/bes/sink';
 import { BuildModel } from '../src/model/build-model';
 import { generateBepStream } from './bep-generate';
 import { LineChild } from './child-lines';
-import { GrpcFloorServer } from './grpc-floor';
+import { GrpcJsFloorServer, TransportFloorServer, type FloorServer } from './grpc-floor';
 import { median, medianInterval, ratioInterval, round, type Interval } from './stats';
 
 export interface IngestOptions {
@@ -40,14 +41,20 @@ export interface IngestFigures {
   cpuMicrosPerEvent: { endToEnd: number; sinkOnly: number; decodeOnly: number };
   /** Decode plus the JSON-shape conversion the sink does (decodeBepEvent): where time goes. */
   decodeToObjectEventsPerSec: number;
-  /** The same client and requests into a bare grpc-js server (grpc-floor.ts): gRPC's own limit. */
-  grpcFloorEventsPerSec: number;
-  /** End-to-end rate / the gRPC floor's rate, median with 95 % interval. */
+  /**
+   * The same client and requests into the sink's own gRPC server doing nothing but ack
+   * (grpc-floor.ts): the transport's limit, which no sink on it can pass.
+   */
+  transportFloorEventsPerSec: number;
+  /** End-to-end rate / the transport floor's rate, median with 95 % interval. */
   floorRatio: Interval;
-  /** CPU microseconds per event in this process for the floor server. */
+  /** CPU microseconds per event in this process for the transport floor server. */
   floorCpuMicrosPerEvent: number;
+  /** The same into a bare grpc-js server: what the sink would be held to on grpc-js. */
+  grpcJsFloorEventsPerSec: number;
   endToEndMs: number[];
   floorMs: number[];
+  grpcJsFloorMs: number[];
   sinkOnlyMs: number[];
   decodeOnlyMs: number[];
 }
@@ -132,7 +139,7 @@ async function streamOnce(
  */
 async function floorOnce(
   client: LineChild,
-  server: GrpcFloorServer,
+  server: FloorServer,
   events: number,
   run: number,
   limitMs: number,
@@ -206,15 +213,27 @@ export async function runIngestBench(
   const sizes = { events: options.events, actions: stream.actions };
   const sink = new BesSink();
   const url = await sink.listen('127.0.0.1:0');
-  const floorServer = new GrpcFloorServer();
-  const floorUrl = await floorServer.listen();
   let client = startClient(url, options);
-  let floorClient = startClient(floorUrl, options);
+  const floors = [
+    {
+      name: 'transport floor',
+      server: new TransportFloorServer() as FloorServer,
+      runs: [] as StreamRun[],
+    },
+    {
+      name: 'grpc-js floor',
+      server: new GrpcJsFloorServer() as FloorServer,
+      runs: [] as StreamRun[],
+    },
+  ].map((f) => ({ ...f, url: '', client: null as LineChild | null }));
   try {
     await client.next(/^ready$/);
-    await floorClient.next(/^ready$/);
+    for (const floor of floors) {
+      floor.url = await floor.server.listen();
+      floor.client = startClient(floor.url, options);
+      await floor.client.next(/^ready$/);
+    }
     const endToEnd: StreamRun[] = [];
-    const floor: StreamRun[] = [];
     const sinkOnly: StreamRun[] = [];
     const decodeOnly: number[] = [];
     let decodeCpuMicros = 0;
@@ -234,27 +253,32 @@ export async function runIngestBench(
       }
       return r;
     };
+    const floorRun = async (floor: (typeof floors)[number]): Promise<void> => {
+      if (floor.client === null) return;
+      const r = await floorOnce(
+        floor.client,
+        floor.server,
+        options.events,
+        ++run,
+        options.runLimitMs,
+      );
+      floor.runs.push(r);
+      if (r.held < options.events) {
+        // Left mid-stream: a fresh client for the next floor run.
+        await floor.client.close();
+        floor.client = startClient(floor.url, options);
+        await floor.client.next(/^ready$/);
+      }
+    };
+    const [transport, grpcJs] = floors as [(typeof floors)[number], (typeof floors)[number]];
     for (let round = 0; round < options.runs; round++) {
       // Interleaved, rotating which side goes first, so drifting load hits every side alike.
-      const sides = ['decode', 'sink', 'model', 'floor'];
-      for (let i = 0; i < round % 4; i++) sides.push(sides.shift() as string);
+      const sides = ['decode', 'sink', 'model', 'floor', 'grpc-js'];
+      for (let i = 0; i < round % sides.length; i++) sides.push(sides.shift() as string);
       for (const side of sides) {
-        if (side === 'floor') {
-          const r = await floorOnce(
-            floorClient,
-            floorServer,
-            options.events,
-            ++run,
-            options.runLimitMs,
-          );
-          floor.push(r);
-          if (r.held < options.events) {
-            // Left mid-stream: a fresh client for the next floor run.
-            await floorClient.close();
-            floorClient = startClient(floorUrl, options);
-            await floorClient.next(/^ready$/);
-          }
-        } else if (side === 'decode') {
+        if (side === 'floor') await floorRun(transport);
+        else if (side === 'grpc-js') await floorRun(grpcJs);
+        else if (side === 'decode') {
           const cpu = process.cpuUsage();
           decodeOnly.push(decodeOnlyMs(stream.events));
           const used = process.cpuUsage(cpu);
@@ -267,7 +291,7 @@ export async function runIngestBench(
           endToEnd.push(await streamed(true));
       }
       log(
-        `ingest round ${round + 1}: end-to-end ${endToEnd.at(-1)?.ms.toFixed(0)} ms, sink only ${sinkOnly.at(-1)?.ms.toFixed(0)} ms, gRPC floor ${floor.at(-1)?.ms.toFixed(0)} ms, decode only ${decodeOnly.at(-1)?.toFixed(0)} ms`,
+        `ingest round ${round + 1}: end-to-end ${endToEnd.at(-1)?.ms.toFixed(0)} ms, sink only ${sinkOnly.at(-1)?.ms.toFixed(0)} ms, transport floor ${transport.runs.at(-1)?.ms.toFixed(0)} ms, grpc-js floor ${grpcJs.runs.at(-1)?.ms.toFixed(0)} ms, decode only ${decodeOnly.at(-1)?.toFixed(0)} ms`,
       );
     }
     const toObject = medianInterval([
@@ -281,7 +305,8 @@ export async function runIngestBench(
     const e2eMs = endToEnd.map(fullMs);
     const sinkMs = sinkOnly.map(fullMs);
     const ratio = ratioInterval(decodeOnly, e2eMs);
-    const floorMs = floor.map(fullMs);
+    const floorMs = transport.runs.map(fullMs);
+    const grpcJsMs = grpcJs.runs.map(fullMs);
     const floorRatio = ratioInterval(floorMs, e2eMs);
     const rounded = (i: Interval): Interval => ({
       ...i,
@@ -302,18 +327,22 @@ export async function runIngestBench(
         decodeOnly: round(decodeCpuMicros / (decodeOnly.length * options.events), 1),
       },
       decodeToObjectEventsPerSec: Math.round(rate(toObject.median)),
-      grpcFloorEventsPerSec: Math.round(rate(medianInterval(floorMs).median)),
+      transportFloorEventsPerSec: Math.round(rate(medianInterval(floorMs).median)),
       floorRatio: rounded(floorRatio),
-      floorCpuMicrosPerEvent: round(median(floor.map((r) => r.cpuMicrosPerEvent)), 1),
+      floorCpuMicrosPerEvent: round(median(transport.runs.map((r) => r.cpuMicrosPerEvent)), 1),
+      grpcJsFloorEventsPerSec: Math.round(rate(medianInterval(grpcJsMs).median)),
       endToEndMs: e2eMs.map(Math.round),
       floorMs: floorMs.map(Math.round),
+      grpcJsFloorMs: grpcJsMs.map(Math.round),
       sinkOnlyMs: sinkMs.map(Math.round),
       decodeOnlyMs: decodeOnly.map(Math.round),
     };
   } finally {
     await client.close();
-    await floorClient.close();
-    floorServer.close();
+    for (const floor of floors) {
+      await floor.client?.close();
+      floor.server.close();
+    }
     await sink.close(500);
   }
 }

@@ -89,11 +89,14 @@ describe('bench harness', function () {
     assert.ok(f.ratio.median > 0);
     const cpu = f.cpuMicrosPerEvent;
     assert.ok(cpu.endToEnd > 0 && cpu.sinkOnly > 0 && cpu.decodeOnly > 0, JSON.stringify(cpu));
-    // The gRPC floor: the same client into a bare server, every request counted.
+    // The floors: the same client into servers that only ack, every request counted and acked
+    // with status OK; the grpc-js one also checks the client's wire format against grpc-js.
     assert.equal(f.floorMs.length, 1);
+    assert.equal(f.grpcJsFloorMs.length, 1);
     assert.ok(
-      f.grpcFloorEventsPerSec > 0 && f.floorRatio.median > 0 && f.floorCpuMicrosPerEvent > 0,
+      f.transportFloorEventsPerSec > 0 && f.floorRatio.median > 0 && f.floorCpuMicrosPerEvent > 0,
     );
+    assert.ok(f.grpcJsFloorEventsPerSec > 0);
   });
 
   it('ingest: a run past its time limit reports the rate so far, marked incomplete', async () => {
