@@ -166,10 +166,12 @@ export class GrpcServer {
     stream.on('error', () => undefined);
     if (headers[':method'] !== 'POST') {
       stream.respond({ ':status': 405 }, { endStream: true });
+      stream.resume(); // whatever the request still sends is dropped
       return;
     }
     if (!String(headers['content-type'] ?? '').startsWith('application/grpc')) {
       stream.respond({ ':status': 415 }, { endStream: true });
+      stream.resume();
       return;
     }
     const path = headers[':path'] ?? '';
@@ -268,6 +270,8 @@ class ServerCall implements BidiCall {
   finish(code: StatusCode, details?: string): void {
     if (this.finished) return;
     this.finished = true;
+    // Refused before it started (unknown method or encoding): nobody reads its request.
+    if (this.listener === null) this.stream.resume();
     this.flush();
     const trailers: http2.OutgoingHttpHeaders = { 'grpc-status': String(code) };
     if (details) trailers['grpc-message'] = encodeGrpcMessage(details);
