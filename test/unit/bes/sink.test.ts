@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BesSink, type SinkEvent, type SinkProblem } from '../../../src/bes/sink';
+import { GrpcServer, type CallMetadata } from '../../../src/bes/grpc/server';
+import { Status } from '../../../src/bes/grpc/status';
+import { clientCodec, LIFECYCLE_PATH, STREAM_PATH } from '../../../src/bes/service';
 import { eventKind } from '../../../src/bep/types';
 import { decodeBepEvent } from '../../../src/bep/decode';
 import { fixturesDir } from '../model/shared-fixtures';
@@ -165,6 +168,51 @@ describe('BES sink', () => {
     unixClient.close();
     await unixSink.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards the metadata the client sent, binary values included, and no transport headers', async () => {
+    const backend = new GrpcServer({ maxMessageBytes: 1 << 20 });
+    const seen: CallMetadata[] = [];
+    backend.unary(LIFECYCLE_PATH, (_req, metadata) => {
+      seen.push(metadata);
+      return { code: Status.OK };
+    });
+    backend.bidi(STREAM_PATH, (call) => {
+      seen.push(call.metadata);
+      return { message: () => undefined, end: () => call.finish(Status.OK), cancelled: () => {} };
+    });
+    const backendPort = await backend.listen('127.0.0.1:0');
+    await sink.close();
+    sink = new BesSink({ forward: [`grpc://127.0.0.1:${backendPort}`] });
+    const address = (await sink.listen('127.0.0.1:0')).replace('grpc://', '');
+    const raw = new grpc.Client(address, grpc.credentials.createInsecure());
+    const md = new grpc.Metadata();
+    md.set('x-build-tag', 'nightly');
+    md.set('x-trace-bin', Buffer.from([0, 1, 2, 250]));
+    const lifecycle = clientCodec.encodeLifecycle({
+      buildEvent: { streamId: { buildId: 'b', invocationId: 'i' }, event: { buildEnqueued: {} } },
+    });
+    await new Promise<void>((resolve, reject) =>
+      raw.makeUnaryRequest(
+        LIFECYCLE_PATH,
+        (b: Buffer) => b,
+        () => ({}),
+        lifecycle,
+        md,
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+    await sink.close();
+    raw.close();
+    await backend.close(100);
+    assert.equal(seen.length, 1);
+    const got = seen[0] ?? {};
+    assert.equal(got['x-build-tag'], 'nightly');
+    assert.deepEqual(
+      Buffer.from(String(got['x-trace-bin']), 'base64'),
+      Buffer.from([0, 1, 2, 250]),
+    );
+    for (const name of Object.keys(got)) assert.doesNotMatch(name, /^(:|te$|content-type$|grpc-)/);
   });
 
   it('forwards every event to another BES backend', async () => {
