@@ -42,6 +42,21 @@ function unary(
   });
 }
 
+/** Starts `server` and opens one call to ECHO over raw HTTP/2 (what no gRPC client would do). */
+async function rawCall(
+  server: GrpcServer,
+): Promise<{ session: http2.ClientHttp2Session; req: http2.ClientHttp2Stream }> {
+  const port = (await server.listen('127.0.0.1:0')) ?? 0;
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  const req = session.request({
+    ':method': 'POST',
+    ':path': ECHO,
+    'content-type': 'application/grpc',
+  });
+  req.on('error', () => undefined);
+  return { session, req };
+}
+
 /** A server whose stream echoes every request upper-cased and ends OK at the half-close. */
 function echoServer(maxMessageBytes = 1 << 20): { server: GrpcServer; calls: BidiCall[] } {
   const server = new GrpcServer({ maxMessageBytes });
@@ -167,14 +182,7 @@ describe('gRPC server on node:http2', () => {
       end: () => ended++,
       cancelled: () => cancelled++,
     }));
-    port = (await server.listen('127.0.0.1:0')) ?? 0;
-    const session = http2.connect(`http://127.0.0.1:${port}`);
-    const req = session.request({
-      ':method': 'POST',
-      ':path': ECHO,
-      'content-type': 'application/grpc',
-    });
-    req.on('error', () => undefined);
+    const { session, req } = await rawCall(server);
     req.write(frameMessage(Buffer.from('one')));
     await new Promise((resolve) => req.once('data', resolve));
     // The connection drops without a half-close: what a dying client looks like.
@@ -196,14 +204,7 @@ describe('gRPC server on node:http2', () => {
       end: () => call.finish(Status.OK),
       cancelled: () => undefined,
     }));
-    port = (await server.listen('127.0.0.1:0')) ?? 0;
-    const session = http2.connect(`http://127.0.0.1:${port}`);
-    const req = session.request({
-      ':method': 'POST',
-      ':path': ECHO,
-      'content-type': 'application/grpc',
-    });
-    req.on('error', () => undefined);
+    const { session, req } = await rawCall(server);
     req.pause();
     const total = 60_000; // 12 MB of responses: far beyond what the server queues for one call
     const framed = frameMessage(Buffer.from('e'));
