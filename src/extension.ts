@@ -4,7 +4,7 @@ import { createEngine } from './views/engine-adapter';
 import { LensContext } from './views/lens-context';
 import { registerRemoteFormCommands } from './views/remote-form/commands';
 import { ExplainFeature } from './views/explain/explain-commands';
-import { CONTEXT_RESTRICTED, RESTRICTED_DESCRIPTION, whenTrusted } from './views/workspace-trust';
+import { RESTRICTED_DESCRIPTION, whenTrusted } from './views/workspace-trust';
 import { registerInsights } from './views/insights/insights-panel';
 
 /** What activate() returns: the context, so extension-host tests can read the tree's rows. */
@@ -31,11 +31,9 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
   // tree message would hide the welcome text with its Trust link).
   if (!vscode.workspace.isTrusted) {
     context.treeView.description = RESTRICTED_DESCRIPTION;
-    void vscode.commands.executeCommand('setContext', CONTEXT_RESTRICTED, true);
     extensionContext.subscriptions.push(
       whenTrusted(() => {
         context.treeView.description = undefined;
-        void vscode.commands.executeCommand('setContext', CONTEXT_RESTRICTED, false);
         context.tree.refreshAll();
       }),
     );

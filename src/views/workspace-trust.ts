@@ -4,20 +4,15 @@ import * as vscode from 'vscode';
  * Restricted Mode (Workspace Trust): running Bazel in a folder runs that folder's code
  * (repository rules, rc files, a workspace-level Bazel path), so in an untrusted folder the
  * extension starts no Bazel, no query and no sink. The Builds view says so through its welcome
- * content (package.json); this module is the check the commands, the task terminal and the
- * target picker ask before they would start a process.
+ * content (package.json: `isWorkspaceTrustEnabled && !isWorkspaceTrusted`; the workbench binds
+ * both keys only once its views are restored, and `!isWorkspaceTrusted` alone showed Restricted
+ * Mode for a moment in a trusted folder whose Builds view was restored at start-up). This module
+ * is the check the commands, the task terminal and the target picker ask before they would
+ * start a process.
  */
 export const RESTRICTED_MESSAGE =
   'Remote Build Lens: this folder is in Restricted Mode, so no Bazel runs here. ' +
   'Trust the folder to build.';
-
-/**
- * Set by the extension while the folder is untrusted; the Restricted Mode welcome text needs it
- * as well as `!isWorkspaceTrusted`. The workbench binds `isWorkspaceTrusted` only once its views
- * are restored, so a Builds view restored at start-up showed "Restricted Mode" for a moment in a
- * trusted folder (and "No builds yet" needs `isWorkspaceTrusted`, so it waits for that too).
- */
-export const CONTEXT_RESTRICTED = 'remoteBuildLens.restricted';
 
 /** The Builds view's description (beside its title) in Restricted Mode. */
 export const RESTRICTED_DESCRIPTION = 'Restricted Mode: nothing runs';

@@ -43,12 +43,11 @@ describe('Workspace Trust in package.json', () => {
     const welcome = manifest.contributes.viewsWelcome.filter(
       (w) => w.view === 'remoteBuildLens.builds',
     );
-    // The workbench leaves isWorkspaceTrusted unset until its views are restored: the
-    // Restricted Mode text also needs the key the extension sets only in an untrusted folder,
-    // or a restored view flashes it in a trusted one (issue 10's e2e caught that).
+    // The workbench leaves both trust keys unset until its views are restored: with
+    // !isWorkspaceTrusted alone, a restored view flashed Restricted Mode in a trusted folder.
     const restricted = welcome.find((w) => /Restricted Mode/.test(w.contents));
     assert.ok(restricted, 'no Restricted Mode welcome content');
-    assert.equal(restricted.when, 'remoteBuildLens.restricted && !isWorkspaceTrusted');
+    assert.equal(restricted.when, 'isWorkspaceTrustEnabled && !isWorkspaceTrusted');
     assert.match(restricted.contents, /\(command:workbench\.trust\.manage\)/);
     // The build links must not show where they would only be refused.
     for (const w of welcome.filter((w) => /command:remoteBuildLens\.build/.test(w.contents)))
