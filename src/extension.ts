@@ -29,15 +29,13 @@ export function activate(extensionContext: vscode.ExtensionContext): RemoteBuild
   // Restricted Mode: nothing runs (the commands refuse); the view says so until trusted: its
   // welcome text when empty, and its title's description also when it lists stored builds (a
   // tree message would hide the welcome text with its Trust link).
-  if (!vscode.workspace.isTrusted) {
-    context.treeView.description = RESTRICTED_DESCRIPTION;
-    extensionContext.subscriptions.push(
-      whenTrusted(() => {
-        context.treeView.description = undefined;
-        context.tree.refreshAll();
-      }),
-    );
-  }
+  if (!vscode.workspace.isTrusted) context.treeView.description = RESTRICTED_DESCRIPTION;
+  extensionContext.subscriptions.push(
+    whenTrusted(() => {
+      context.treeView.description = undefined;
+      context.tree.refreshAll();
+    }),
+  );
   extensionContext.subscriptions.push(
     registerInsights(context.model, extensionContext.extensionUri).disposable,
   );
