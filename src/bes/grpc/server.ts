@@ -54,7 +54,12 @@ export interface GrpcServerOptions {
 }
 
 const ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
-const ACCEPT_ENCODING = 'identity,deflate,gzip';
+/** The response's HEADERS frame (with the status in it, too, for a trailers-only answer). */
+const RESPONSE_HEADERS: http2.OutgoingHttpHeaders = {
+  ':status': 200,
+  'content-type': 'application/grpc',
+  'grpc-accept-encoding': 'identity,deflate,gzip',
+};
 /** Headers of the gRPC transport itself, not the caller's metadata. */
 const TRANSPORT_HEADER =
   /^(:|grpc-(encoding|accept-encoding|timeout)$|content-type$|te$|content-length$)/;
@@ -279,15 +284,7 @@ class ServerCall implements BidiCall {
     if (!this.headersSent) {
       // Trailers-only: the status goes in the one HEADERS frame that ends the stream.
       this.headersSent = true;
-      this.stream.respond(
-        {
-          ':status': 200,
-          'content-type': 'application/grpc',
-          'grpc-accept-encoding': ACCEPT_ENCODING,
-          ...trailers,
-        },
-        { endStream: true },
-      );
+      this.stream.respond({ ...RESPONSE_HEADERS, ...trailers }, { endStream: true });
     } else {
       this.trailers = trailers;
       this.stream.end();
@@ -364,14 +361,7 @@ class ServerCall implements BidiCall {
   private sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.respond(
-      {
-        ':status': 200,
-        'content-type': 'application/grpc',
-        'grpc-accept-encoding': ACCEPT_ENCODING,
-      },
-      { waitForTrailers: true },
-    );
+    this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     this.stream.once('wantTrailers', () => this.stream.sendTrailers(this.trailers));
   }
 
