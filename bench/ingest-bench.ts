@@ -197,6 +197,13 @@ function decodeToObjectMs(events: readonly Uint8Array[]): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+interface Floor {
+  server: FloorServer;
+  url: string;
+  client: LineChild;
+  runs: StreamRun[];
+}
+
 function startClient(url: string, options: IngestOptions): LineChild {
   return new LineChild('ingest client', path.join(__dirname, 'ingest-client.js'), [
     url,
@@ -214,25 +221,24 @@ export async function runIngestBench(
   const sink = new BesSink();
   const url = await sink.listen('127.0.0.1:0');
   let client = startClient(url, options);
-  const floors = [
-    {
-      name: 'transport floor',
-      server: new TransportFloorServer() as FloorServer,
-      runs: [] as StreamRun[],
-    },
-    {
-      name: 'grpc-js floor',
-      server: new GrpcJsFloorServer() as FloorServer,
-      runs: [] as StreamRun[],
-    },
-  ].map((f) => ({ ...f, url: '', client: null as LineChild | null }));
+  /** A floor server with its own client process, started (and kept for the finally). */
+  const floors: Floor[] = [];
+  const startFloor = async (server: FloorServer): Promise<Floor> => {
+    const floorUrl = await server.listen();
+    const floor: Floor = {
+      server,
+      url: floorUrl,
+      client: startClient(floorUrl, options),
+      runs: [],
+    };
+    floors.push(floor);
+    await floor.client.next(/^ready$/);
+    return floor;
+  };
   try {
     await client.next(/^ready$/);
-    for (const floor of floors) {
-      floor.url = await floor.server.listen();
-      floor.client = startClient(floor.url, options);
-      await floor.client.next(/^ready$/);
-    }
+    const transport = await startFloor(new TransportFloorServer());
+    const grpcJs = await startFloor(new GrpcJsFloorServer());
     const endToEnd: StreamRun[] = [];
     const sinkOnly: StreamRun[] = [];
     const decodeOnly: number[] = [];
@@ -253,8 +259,7 @@ export async function runIngestBench(
       }
       return r;
     };
-    const floorRun = async (floor: (typeof floors)[number]): Promise<void> => {
-      if (floor.client === null) return;
+    const floorRun = async (floor: Floor): Promise<void> => {
       const r = await floorOnce(
         floor.client,
         floor.server,
@@ -270,7 +275,6 @@ export async function runIngestBench(
         await floor.client.next(/^ready$/);
       }
     };
-    const [transport, grpcJs] = floors as [(typeof floors)[number], (typeof floors)[number]];
     for (let round = 0; round < options.runs; round++) {
       // Interleaved, rotating which side goes first, so drifting load hits every side alike.
       const sides = ['decode', 'sink', 'model', 'floor', 'grpc-js'];
@@ -340,7 +344,7 @@ export async function runIngestBench(
   } finally {
     await client.close();
     for (const floor of floors) {
-      await floor.client?.close();
+      await floor.client.close();
       floor.server.close();
     }
     await sink.close(500);
